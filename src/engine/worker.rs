@@ -1,0 +1,160 @@
+//! The one worker loop. *When* to send comes from a [`Pace`] (open-model arrivals handed over by
+//! the pacer, or a closed-model user's own rhythm); the loop sends, measures and records.
+
+use super::exchange::ConnSlot;
+use super::shard::Shard;
+use super::timer::LocalTimer;
+use crate::metrics::{Outcome, Sample};
+use crate::scenario::RenderContext;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use tokio::sync::Notify;
+
+/// A request to send: which one, and when it was meant to start.
+#[derive(Debug, Clone, Copy)]
+pub struct Job {
+    pub intended_ns: u64,
+    pub request: usize,
+}
+
+/// Decides when a worker sends next, and when it stops (`None`).
+pub trait Pace {
+    async fn next_job(&mut self) -> Option<Job>;
+    fn finished(&mut self, _done_ns: u64, _outcome: Outcome) {}
+}
+
+pub async fn worker_loop<P: Pace>(shard: Rc<Shard>, slot: usize, conn: Rc<ConnSlot>, mut pace: P) {
+    let mut scratch = String::new();
+    let mut ctx = RenderContext {
+        seq: 0,
+        rng: fastrand::Rng::with_seed(shard.seed(slot)),
+    };
+    while let Some(job) = pace.next_job().await {
+        let sent_ns = shard.clock.now();
+        shard.begin(slot, job, sent_ns);
+        ctx.seq = shard.next_seq();
+        let request = shard.factory.build(job.request, &mut ctx, &mut scratch);
+        let plan = &shard.plan.requests[job.request];
+        let ex = conn
+            .exchange(&shard.connector, &shard.opened, request, shard.timeout, |s| plan.status_ok(s))
+            .await;
+        let done_ns = shard.clock.now();
+        shard.finish(
+            slot,
+            &Sample {
+                request: job.request,
+                intended_ns: job.intended_ns,
+                sent_ns,
+                done_ns,
+                outcome: ex.outcome,
+                status: ex.status,
+                bytes: ex.bytes,
+            },
+        );
+        pace.finished(done_ns, ex.outcome);
+    }
+}
+
+/// Where the pacer leaves an arrival for an idle worker.
+#[derive(Default)]
+pub struct Mailbox {
+    job: Cell<Option<Job>>,
+    closed: Cell<bool>,
+    notify: Notify,
+}
+
+impl Mailbox {
+    pub fn deliver(&self, job: Job) {
+        self.job.set(Some(job));
+        self.notify.notify_one();
+    }
+
+    pub fn close(&self) {
+        self.closed.set(true);
+        self.notify.notify_one();
+    }
+}
+
+/// Workers waiting for an arrival, oldest first.
+pub type IdleQueue = Rc<RefCell<VecDeque<usize>>>;
+
+/// Open model: wait, idle, for the pacer to hand over an arrival.
+pub struct OpenPace {
+    pub slot: usize,
+    pub mailbox: Rc<Mailbox>,
+    pub idle: IdleQueue,
+}
+
+impl Pace for OpenPace {
+    async fn next_job(&mut self) -> Option<Job> {
+        self.idle.borrow_mut().push_back(self.slot);
+        loop {
+            if let Some(job) = self.mailbox.job.take() {
+                return Some(job);
+            }
+            if self.mailbox.closed.get() {
+                return None;
+            }
+            self.mailbox.notify.notified().await;
+        }
+    }
+}
+
+/// Closed model: user `user` sends, waits for the response, thinks, sends again — while the
+/// user curve says it is active.
+pub struct ClosedPace {
+    pub shard: Rc<Shard>,
+    pub user: usize,
+    pub think_ns: u64,
+    pub last_done: Option<u64>,
+    /// After a failed connection, wait at least this long before trying again.
+    pub backoff_ns: u64,
+    pub request_rng: fastrand::Rng,
+}
+
+impl Pace for ClosedPace {
+    async fn next_job(&mut self) -> Option<Job> {
+        let users = &self.shard.users;
+        let ready_ns = match self.last_done {
+            None => 0,
+            Some(done) => done + self.think_ns,
+        };
+        let start_s = users.active_from(self.user, ready_ns as f64 / 1e9)?;
+        let intended_ns = ((start_s * 1e9).ceil() as u64).max(ready_ns);
+        if !sleep_unless_stopped(&self.shard, &self.shard.timer, intended_ns).await {
+            return None;
+        }
+        if intended_ns as f64 / 1e9 >= users.end_s() {
+            return None;
+        }
+        let request = self.shard.factory.pick(&mut self.request_rng);
+        Some(Job {
+            intended_ns,
+            request,
+        })
+    }
+
+    fn finished(&mut self, done_ns: u64, outcome: Outcome) {
+        let pause = match outcome {
+            Outcome::Connect | Outcome::Tls => self.backoff_ns,
+            _ => 0,
+        };
+        self.last_done = Some(done_ns + pause);
+    }
+}
+
+/// Sleeps until `at_ns` in slices, so a stop is noticed within 100 ms. False when stopped.
+pub async fn sleep_unless_stopped(shard: &Shard, timer: &LocalTimer, at_ns: u64) -> bool {
+    const SLICE_NS: u64 = 100_000_000;
+    loop {
+        if shard.stop.is_stopped() {
+            return false;
+        }
+        let now = shard.clock.now();
+        if now >= at_ns {
+            return true;
+        }
+        timer.sleep_until(at_ns.min(now + SLICE_NS)).await;
+    }
+}

@@ -1,0 +1,142 @@
+//! Parsing of the units people write in scenarios: durations, rates, percentages, sizes.
+
+use std::time::Duration;
+
+/// `"30s"`, `"1m30s"`, `"250ms"`, `"1.5s"` → a duration. Bare numbers are rejected: the unit is
+/// the part people get wrong.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration; write e.g. \"30s\" or \"250ms\"".into());
+    }
+    if let Some(value) = parse_fractional_duration(t) {
+        return Ok(value);
+    }
+    humantime::parse_duration(t)
+        .map_err(|e| format!("invalid duration {t:?} ({e}); write e.g. \"30s\", \"2m\", \"250ms\""))
+}
+
+/// Handles `"1.5s"`, `"0.5ms"`, which humantime does not accept.
+fn parse_fractional_duration(t: &str) -> Option<Duration> {
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = t.split_at(split);
+    if !num.contains('.') {
+        return None;
+    }
+    let value: f64 = num.parse().ok()?;
+    let seconds = match unit.trim() {
+        "us" | "µs" => value / 1e6,
+        "ms" => value / 1e3,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// `"500/s"`, `"30000/m"`, `"1.5k/s"`, or a bare number (per second) → requests per second.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let (num, per) = match t.split_once('/') {
+        Some((n, p)) => (n.trim(), p.trim()),
+        None => (t, "s"),
+    };
+    let divisor = match per {
+        "s" | "sec" | "second" => 1.0,
+        "m" | "min" | "minute" => 60.0,
+        "h" | "hour" => 3600.0,
+        other => return Err(format!("unknown rate unit `/{other}`; use /s, /m or /h")),
+    };
+    let value = parse_scaled_number(num)
+        .ok_or_else(|| format!("invalid rate {t:?}; write e.g. \"500/s\" or 500"))?;
+    Ok(value / divisor)
+}
+
+/// `"1%"`, `"0.5%"` → a fraction (0.01, 0.005).
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let num = t
+        .strip_suffix('%')
+        .ok_or_else(|| format!("expected a percentage like \"1%\", got {t:?}"))?;
+    num.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| v / 100.0)
+        .ok_or_else(|| format!("invalid percentage {t:?}"))
+}
+
+/// `"1.5k"`, `"2M"`, `"300"` → a number.
+fn parse_scaled_number(text: &str) -> Option<f64> {
+    let (digits, factor) = match text.chars().last()? {
+        'k' | 'K' => (&text[..text.len() - 1], 1e3),
+        'M' => (&text[..text.len() - 1], 1e6),
+        _ => (text, 1.0),
+    };
+    digits
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| v * factor)
+}
+
+/// Human rendering of a duration for plans and summaries: `5s`, `1m30s`, `250ms`.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 0 {
+        return format!("{}µs", d.as_micros());
+    }
+    if ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, sec) => format!("{m}m{sec}s"),
+        (h, m, sec) => format!("{h}h{m}m{sec}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("30").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("fast").is_err());
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!(parse_rate("500/s"), Ok(500.0));
+        assert_eq!(parse_rate("600/m"), Ok(10.0));
+        assert_eq!(parse_rate("1.5k/s"), Ok(1500.0));
+        assert_eq!(parse_rate("42"), Ok(42.0));
+        assert!(parse_rate("5/fortnight").is_err());
+        assert!(parse_rate("lots/s").is_err());
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(parse_percent("1%"), Ok(0.01));
+        assert_eq!(parse_percent(" 0.5 %"), Ok(0.005));
+        assert!(parse_percent("1").is_err());
+    }
+
+    #[test]
+    fn formats_durations_compactly() {
+        assert_eq!(format_duration(Duration::from_secs(5)), "5s");
+        assert_eq!(format_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::from_secs(120)), "2m");
+    }
+}
