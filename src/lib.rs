@@ -7,3 +7,9 @@
 pub mod engine;
 pub mod metrics;
 pub mod scenario;
+pub mod analysis;
+pub mod redact;
+pub mod report;
+pub mod run;
+pub mod cli;
+pub mod commands;

@@ -27,6 +27,9 @@ impl Piece {
     /// Time τ into the piece at which `x` arrivals have accumulated in it:
     /// solves from·τ + (to−from)/(2D)·τ² = x in a form that is stable for flat pieces too.
     fn time_of(&self, x: f64) -> f64 {
+        if x <= 0.0 {
+            return 0.0;
+        }
         let a = (self.to - self.from) / (2.0 * self.duration());
         let b = self.from;
         let disc = (b * b + 4.0 * a * x).max(0.0);
@@ -219,6 +222,14 @@ mod tests {
         let half = times[1000] as f64 / 1e9;
         assert!((half - 4.0 * 0.5f64.sqrt()).abs() < 1e-3, "{half}");
         assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn a_ramp_from_zero_starts_at_zero() {
+        let c = RateCurve::new(&[stage(0.0, 4.0, 0.0, 1000.0)]);
+        let first: Vec<u64> = c.arrivals(0, 1).take(2).collect();
+        assert_eq!(first[0], 0);
+        assert!((first[1] as f64 / 1e9 - (1.0f64 / 125.0).sqrt()).abs() < 1e-6);
     }
 
     #[test]

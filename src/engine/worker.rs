@@ -9,7 +9,7 @@ use crate::scenario::RenderContext;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use tokio::sync::Notify;
+use std::task::{Context, Poll, Waker};
 
 /// A request to send: which one, and when it was meant to start.
 #[derive(Debug, Clone, Copy)]
@@ -56,23 +56,41 @@ pub async fn worker_loop<P: Pace>(shard: Rc<Shard>, slot: usize, conn: Rc<ConnSl
     }
 }
 
-/// Where the pacer leaves an arrival for an idle worker.
+/// Where the pacer leaves an arrival for an idle worker (same thread: no atomics, no locks).
 #[derive(Default)]
 pub struct Mailbox {
     job: Cell<Option<Job>>,
     closed: Cell<bool>,
-    notify: Notify,
+    waker: RefCell<Option<Waker>>,
 }
 
 impl Mailbox {
     pub fn deliver(&self, job: Job) {
         self.job.set(Some(job));
-        self.notify.notify_one();
+        self.wake();
     }
 
     pub fn close(&self) {
         self.closed.set(true);
-        self.notify.notify_one();
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(w) = self.waker.borrow_mut().take() {
+            w.wake();
+        }
+    }
+
+    /// The next job, or `None` once closed.
+    fn poll_job(&self, cx: &mut Context<'_>) -> Poll<Option<Job>> {
+        if let Some(job) = self.job.take() {
+            return Poll::Ready(Some(job));
+        }
+        if self.closed.get() {
+            return Poll::Ready(None);
+        }
+        *self.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
     }
 }
 
@@ -89,15 +107,7 @@ pub struct OpenPace {
 impl Pace for OpenPace {
     async fn next_job(&mut self) -> Option<Job> {
         self.idle.borrow_mut().push_back(self.slot);
-        loop {
-            if let Some(job) = self.mailbox.job.take() {
-                return Some(job);
-            }
-            if self.mailbox.closed.get() {
-                return None;
-            }
-            self.mailbox.notify.notified().await;
-        }
+        std::future::poll_fn(|cx| self.mailbox.poll_job(cx)).await
     }
 }
 

@@ -1,0 +1,3 @@
+//! Analysis of results: thresholds, comparisons, capacity search, HPA simulation.
+
+pub mod thresholds;

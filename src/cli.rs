@@ -1,0 +1,115 @@
+//! The command line: commands and flags only (clap derive). Help text comes from doc comments.
+
+use crate::engine::Segment;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Load testing with honest latency, target profiles, and before/after comparisons.
+#[derive(Debug, Parser)]
+#[command(name = "loadlab", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Drive a scenario's staged load, check its thresholds, write a run directory.
+    ///
+    /// Exit status: 0 all thresholds passed, 1 a threshold failed, 2 bad input or usage,
+    /// 3 could not run (target unreachable, output not writable).
+    Run(RunArgs),
+    /// Check a scenario and print the resolved plan (stages, rates, requests, thresholds).
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Re-render the views of a run directory from its result.json.
+    Report(ReportArgs),
+    /// Serve the built-in demo target: tunable endpoints, /debug/pprof/profile and /metrics.
+    DemoTarget(DemoTargetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Run directory to write (default: reports/<name>-<UTC timestamp>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run only segment i of N (0-based) of the load, for running on N machines.
+    #[arg(long, value_name = "i/N")]
+    pub segment: Option<Segment>,
+    /// Wait until this wall-clock time (RFC 3339) before starting, so segments start together.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub start_at: Option<std::time::SystemTime>,
+    /// Override the scenario's target URL (or `demo`).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Engine threads (default: the CPUs this process may use).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress line and no summary; only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A run directory (or its result.json).
+    pub run_dir: PathBuf,
+    /// Views to write, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "terminal")]
+    pub format: Vec<ReportFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Print the summary table.
+    Terminal,
+    /// Rewrite result.json (normalised).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoTargetArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Multiplies every delay (e.g. 1.2 makes the target 20% slower).
+    #[arg(long, default_value_t = 1.0)]
+    pub delay_scale: f64,
+    /// Concurrent requests the /limited endpoint serves at once.
+    #[arg(long, default_value_t = 1)]
+    pub limited_workers: usize,
+    /// Serve HTTPS with a fresh self-signed certificate; its CA is written to this file.
+    #[arg(long, value_name = "PATH")]
+    pub tls_ca_out: Option<PathBuf>,
+}
+
+fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
+    humantime::parse_rfc3339_weak(text).map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn typed_arguments_are_checked() {
+        assert!(Cli::try_parse_from(["loadlab", "run", "s.toml", "--segment", "3/2"]).is_err());
+        assert!(Cli::try_parse_from(["loadlab", "run", "s.toml", "--threads", "0"]).is_err());
+        let cli = Cli::try_parse_from(["loadlab", "run", "s.toml", "--segment", "1/3"]).unwrap();
+        match cli.command {
+            Command::Run(a) => assert_eq!(a.segment, Some(Segment { index: 1, count: 3 })),
+            _ => panic!("expected run"),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The terminal summary of a run: per stage × request table, thresholds, generator health.
+
+use super::format::{format_count, format_micros, format_percent, format_rate};
+use super::table::render_table;
+use crate::metrics::{RunResult, Summary};
+
+pub fn render(result: &RunResult) -> String {
+    let mut out = String::new();
+    out.push_str(&headline(result));
+    if let Some(banner) = warning_banner(result) {
+        out.push_str(&banner);
+    }
+    out.push('\n');
+    out.push_str(&stage_table(result));
+    out.push_str("  latency = response complete − intended start (coordinated omission corrected);\n");
+    out.push_str("  svc p99 = service time (complete − actual send). Warm-up excluded.\n");
+    if !result.thresholds.is_empty() {
+        out.push_str("\nthresholds\n");
+        for t in &result.thresholds {
+            let mark = if t.passed { "✓" } else { "✗" };
+            out.push_str(&format!("  {mark} {:<32} observed {}\n", t.expression, t.observed_text));
+        }
+    }
+    out.push_str(&generator_line(result));
+    out
+}
+
+fn headline(r: &RunResult) -> String {
+    let model = match &r.scenario.model {
+        crate::metrics::LoadModelInfo::Open => "open model".to_string(),
+        crate::metrics::LoadModelInfo::Closed { think_time_s } => {
+            format!("closed model, think {}", format_micros(think_time_s * 1e6))
+        }
+    };
+    let status = if r.is_partial() {
+        format!(
+            "  PARTIAL ({})",
+            r.run.partial_reason.as_deref().unwrap_or("stopped early")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "loadlab · {} · {:.1}s · {} · {} → {}{}\n",
+        r.scenario.name, r.run.duration_s, model, r.scenario.http_version, r.scenario.target, status
+    )
+}
+
+/// Loud notices that change how the numbers must be read.
+pub fn warning_banner(r: &RunResult) -> Option<String> {
+    let mut lines = Vec::new();
+    if r.is_partial() {
+        lines.push(format!(
+            "!! partial run: {} — figures cover only what ran",
+            r.run.partial_reason.as_deref().unwrap_or("stopped early")
+        ));
+    }
+    if r.generator.bottleneck {
+        lines.push("!! the load generator was a bottleneck: latency and throughput understate the target".into());
+        for w in &r.generator.warnings {
+            lines.push(format!("   - {w}"));
+        }
+    }
+    (!lines.is_empty()).then(|| lines.join("\n") + "\n")
+}
+
+fn stage_table(r: &RunResult) -> String {
+    let header = [
+        "stage", "request", "sent", "ok/s", "errors", "dropped", "p50", "p90", "p99", "p99.9", "max", "svc p99",
+    ];
+    let mut rows = Vec::new();
+    for stage in &r.stages {
+        let names: Vec<&str> = stage.requests.iter().map(|q| q.name.as_str()).collect();
+        for name in &names {
+            let s = stage.summary(Some(name));
+            rows.push(summary_row(&stage.name, name, &s));
+        }
+        if names.len() > 1 {
+            rows.push(summary_row(&stage.name, "(all)", &stage.summary(None)));
+        }
+    }
+    if r.stages.len() > 1 {
+        rows.push(summary_row("(run)", "(all)", &r.summary(None, None)));
+    }
+    render_table(&header, &rows, 2)
+}
+
+fn summary_row(stage: &str, request: &str, s: &Summary) -> Vec<String> {
+    let lat = |p: f64| {
+        if s.latency.count() == 0 {
+            "-".to_string()
+        } else {
+            format_micros(s.latency.percentile(p) as f64)
+        }
+    };
+    vec![
+        stage.to_string(),
+        request.to_string(),
+        format_count(s.sent),
+        format_rate(s.throughput()),
+        if s.errors == 0 {
+            "0".into()
+        } else {
+            format!("{} ({})", format_count(s.errors), format_percent(s.error_rate()))
+        },
+        format_count(s.dropped),
+        lat(50.0),
+        lat(90.0),
+        lat(99.0),
+        lat(99.9),
+        if s.latency.count() == 0 { "-".into() } else { format_micros(s.latency.max() as f64) },
+        if s.service_time.count() == 0 {
+            "-".into()
+        } else {
+            format_micros(s.service_time.percentile(99.0) as f64)
+        },
+    ]
+}
+
+fn generator_line(r: &RunResult) -> String {
+    let g = &r.generator;
+    format!(
+        "\ngenerator: {} thread(s), CPU {:.2}s ({:.0}% of its threads), scheduler lag p99 {} (max {}), in-flight cap hits {}, connections opened {}\n",
+        g.threads,
+        g.cpu_seconds,
+        g.cpu_utilization * 100.0,
+        format_micros(g.scheduler_lag_p99_us as f64),
+        format_micros(g.scheduler_lag_max_us as f64),
+        format_count(g.in_flight_cap_hits),
+        format_count(g.connections_opened),
+    )
+}
