@@ -48,6 +48,9 @@ pub(super) async fn accept_loop(
         ..
     } = target;
     let builder = Arc::new(http_builder());
+    // Connections listen on a child token, so that a fatal accept error can close them without
+    // cancelling the caller's token.
+    let close_connections = shutdown.child_token();
     let mut connections = JoinSet::new();
     let outcome = loop {
         tokio::select! {
@@ -61,7 +64,7 @@ pub(super) async fn accept_loop(
                         tls.clone(),
                         Arc::clone(&builder),
                         Arc::clone(&shared),
-                        shutdown.clone(),
+                        close_connections.clone(),
                     ));
                 }
                 Err(err) if is_transient(&err) => {
@@ -75,7 +78,7 @@ pub(super) async fn accept_loop(
     drop(listener);
     // Connections saw the token (or, after a fatal accept error, are told now) and finish
     // their in-flight requests; whatever is still open after the grace period is aborted.
-    shutdown.cancel();
+    close_connections.cancel();
     let drained = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
         connections.shutdown().await;

@@ -1,9 +1,23 @@
 //! Request dispatch and the demo endpoints' handlers.
 //!
-//! Every handler answers from static or pre-built data and keeps no lock on the way: `/fast`
-//! allocates nothing beyond what hyper needs. Parameters are checked before any waiting, so a
-//! bad request gets its 400 at once. Delays are multiplied by the target's `delay_scale`; CPU
-//! work and the `/stall` window are not (the window is a property of the clock).
+//! | endpoint | answer |
+//! |---|---|
+//! | `GET /fast` | 200 `ok` |
+//! | `GET /delay?ms=10&jitter_ms=0` | sleeps `(ms + uniform[0, jitter_ms)) * delay_scale`, then 200 `ok` |
+//! | `GET /cpu?work=10000` | runs `demo_cpu_burn(work)`, 200 with its result in decimal |
+//! | `GET /status?code=200&body=` | that status (200..=599), body percent-decoded and verbatim |
+//! | `GET /payload?bytes=1024` | 200, that many zero bytes (at most 64 MiB) |
+//! | `GET /stall?period_ms=2000&stall_ms=400&ms=0` | waits out the global stall window (see `stall`), sleeps `ms * delay_scale`, 200 |
+//! | `GET /limited?ms=2` | holds one of `limited_workers` permits for `ms * delay_scale`, 200 |
+//! | `ANY /echo` | 200, the request body, `x-echo-len` (413 above 64 MiB) |
+//! | `GET /metrics` | Prometheus text, see `prom_metrics` |
+//! | `GET /debug/pprof/profile?seconds=30` | CPU profile, see `pprof_endpoint` |
+//!
+//! Delays are in milliseconds, fractions allowed, at most 600000. Bad parameters get 400 with a
+//! one-line reason before any waiting; other methods than GET/HEAD get 405 (except `/echo`);
+//! unknown paths get 404. CPU work and the stall window are not scaled by `delay_scale` (the
+//! window is a property of the clock). Handlers answer from static or pre-built data and take
+//! no lock: `/fast` allocates nothing beyond what hyper needs.
 
 use std::convert::Infallible;
 use std::sync::{Arc, OnceLock};
@@ -69,14 +83,17 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
     let is_read = parts.method == Method::GET || parts.method == Method::HEAD;
     let endpoint = match route(parts.uri.path()) {
         Route::Metrics if is_read => return metrics(shared),
-        Route::Profile if is_read => return pprof_endpoint::profile(query.raw("seconds")).await,
+        // Boxed: rare and large futures stay out of the per-request state of the fast path.
+        Route::Profile if is_read => {
+            return Box::pin(pprof_endpoint::profile(query.raw("seconds"))).await
+        }
         Route::Metrics | Route::Profile => return method_not_allowed(),
         Route::UncountedNotFound => return not_found(),
         Route::Counted(endpoint) => endpoint,
     };
     let _in_flight = shared.counters.enter(endpoint);
     if endpoint == Endpoint::Echo {
-        return echo(parts.headers.get(CONTENT_TYPE), body).await;
+        return Box::pin(echo(parts.headers.get(CONTENT_TYPE), body)).await;
     }
     if !is_read {
         return method_not_allowed();
