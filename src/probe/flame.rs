@@ -32,17 +32,29 @@ impl FlameGraphOptions {
 
 /// Renders a flame graph of `folded` (`root;…;leaf`, value) as an inline SVG.
 pub fn flame_graph_svg(folded: &[(String, u64)], title: &str) -> Result<String, ProbeError> {
-    let opts = FlameGraphOptions { title: title.to_string(), subtitle: None, count_name: "ns".into() };
+    let opts = FlameGraphOptions {
+        title: title.to_string(),
+        subtitle: None,
+        count_name: "ns".into(),
+    };
     flame_graph_svg_with(folded, &opts)
 }
 
 /// [`flame_graph_svg`] with a subtitle and count name.
-pub fn flame_graph_svg_with(folded: &[(String, u64)], options: &FlameGraphOptions) -> Result<String, ProbeError> {
+pub fn flame_graph_svg_with(
+    folded: &[(String, u64)],
+    options: &FlameGraphOptions,
+) -> Result<String, ProbeError> {
     let folded = fit_counts(folded);
     if folded.is_empty() {
-        return Err(ProbeError::Empty { what: options.title.clone() });
+        return Err(ProbeError::Empty {
+            what: options.title.clone(),
+        });
     }
-    let lines: Vec<String> = folded.iter().map(|(stack, value)| format!("{stack} {value}")).collect();
+    let lines: Vec<String> = folded
+        .iter()
+        .map(|(stack, value)| format!("{stack} {value}"))
+        .collect();
     render(&mut options.inferno(), lines.iter().map(String::as_str))
 }
 
@@ -57,27 +69,49 @@ pub fn diff_flame_graph_svg(
     let (before, after) = (fit_counts(before), fit_counts(after));
     if before.is_empty() || after.is_empty() {
         let side = if before.is_empty() { "before" } else { "after" };
-        return Err(ProbeError::Empty { what: format!("{title} ({side} profile)") });
+        return Err(ProbeError::Empty {
+            what: format!("{title} ({side} profile)"),
+        });
     }
     let text = |folded: &[(String, u64)]| {
-        folded.iter().map(|(s, v)| format!("{s} {v}\n")).collect::<String>()
+        folded
+            .iter()
+            .map(|(s, v)| format!("{s} {v}\n"))
+            .collect::<String>()
     };
     let mut diff = Vec::new();
-    let opts = inferno::differential::Options { normalize: true, strip_hex: false };
-    inferno::differential::from_readers(opts, text(&before).as_bytes(), text(&after).as_bytes(), &mut diff)
-        .map_err(|e| ProbeError::Render { reason: e.to_string() })?;
+    let opts = inferno::differential::Options {
+        normalize: true,
+        strip_hex: false,
+    };
+    inferno::differential::from_readers(
+        opts,
+        text(&before).as_bytes(),
+        text(&after).as_bytes(),
+        &mut diff,
+    )
+    .map_err(|e| ProbeError::Render {
+        reason: e.to_string(),
+    })?;
     let diff = String::from_utf8_lossy(&diff);
     let options = FlameGraphOptions {
         title: title.to_string(),
-        subtitle: Some("width: after; red: more than before, blue: less (normalized to equal totals)".into()),
+        subtitle: Some(
+            "width: after; red: more than before, blue: less (normalized to equal totals)".into(),
+        ),
         count_name: "ns".into(),
     };
     render(&mut options.inferno(), diff.lines())
 }
 
-fn render<'a>(opts: &mut Options<'_>, lines: impl IntoIterator<Item = &'a str>) -> Result<String, ProbeError> {
+fn render<'a>(
+    opts: &mut Options<'_>,
+    lines: impl IntoIterator<Item = &'a str>,
+) -> Result<String, ProbeError> {
     let mut svg = Vec::new();
-    flamegraph::from_lines(opts, lines, &mut svg).map_err(|e| ProbeError::Render { reason: e.to_string() })?;
+    flamegraph::from_lines(opts, lines, &mut svg).map_err(|e| ProbeError::Render {
+        reason: e.to_string(),
+    })?;
     let svg = String::from_utf8_lossy(&svg);
     // Inline-ready: drop the `<?xml …?>` prolog and the DOCTYPE before the root element.
     let start = svg.find("<svg").unwrap_or(0);
@@ -88,7 +122,9 @@ fn render<'a>(opts: &mut Options<'_>, lines: impl IntoIterator<Item = &'a str>) 
 /// renderer's counters (it adds them up unchecked).
 fn fit_counts(folded: &[(String, u64)]) -> Vec<(String, u64)> {
     const MAX_TOTAL: u64 = 1 << 52;
-    let total = folded.iter().fold(0u64, |acc, (_, v)| acc.saturating_add(*v));
+    let total = folded
+        .iter()
+        .fold(0u64, |acc, (_, v)| acc.saturating_add(*v));
     let divisor = total / MAX_TOTAL + 1;
     folded
         .iter()
@@ -175,7 +211,11 @@ pub fn function_cost_diff(
         y.delta_ns_per_req
             .abs()
             .total_cmp(&x.delta_ns_per_req.abs())
-            .then(y.delta_cum_ns_per_req.abs().total_cmp(&x.delta_cum_ns_per_req.abs()))
+            .then(
+                y.delta_cum_ns_per_req
+                    .abs()
+                    .total_cmp(&x.delta_cum_ns_per_req.abs()),
+            )
             .then_with(|| x.name.cmp(&y.name))
     });
     deltas
@@ -189,7 +229,11 @@ struct Costs {
 
 impl Costs {
     fn share(&self, v: u64) -> f64 {
-        if self.total == 0 { 0.0 } else { v as f64 / self.total as f64 }
+        if self.total == 0 {
+            0.0
+        } else {
+            v as f64 / self.total as f64
+        }
     }
 }
 

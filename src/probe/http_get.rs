@@ -54,7 +54,10 @@ pub async fn http_get(
     let shown = display_url(url);
     match tokio::time::timeout(timeout, get(url, headers, tls, &shown)).await {
         Ok(result) => result,
-        Err(_) => Err(ProbeError::Timeout { url: shown, after: timeout }),
+        Err(_) => Err(ProbeError::Timeout {
+            url: shown,
+            after: timeout,
+        }),
     }
 }
 
@@ -65,14 +68,24 @@ struct Target<'a> {
 }
 
 fn target<'a>(url: &'a Uri, shown: &str) -> Result<Target<'a>, ProbeError> {
-    let invalid = |reason: &str| ProbeError::InvalidUrl { url: shown.to_string(), reason: reason.into() };
+    let invalid = |reason: &str| ProbeError::InvalidUrl {
+        url: shown.to_string(),
+        reason: reason.into(),
+    };
     let https = match url.scheme_str() {
         Some("http") => false,
         Some("https") => true,
-        Some(other) => return Err(invalid(&format!("unsupported scheme {other:?} (use http or https)"))),
+        Some(other) => {
+            return Err(invalid(&format!(
+                "unsupported scheme {other:?} (use http or https)"
+            )))
+        }
         None => return Err(invalid("missing scheme (http:// or https://)")),
     };
-    let host = url.host().filter(|h| !h.is_empty()).ok_or_else(|| invalid("missing host"))?;
+    let host = url
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid("missing host"))?;
     let port = url.port_u16().unwrap_or(if https { 443 } else { 80 });
     Ok(Target { https, host, port })
 }
@@ -89,12 +102,18 @@ async fn get(
     let host = target.host.trim_start_matches('[').trim_end_matches(']');
     let tcp = TcpStream::connect((host, target.port))
         .await
-        .map_err(|e| ProbeError::Connect { url: shown.to_string(), reason: io_reason(&e) })?;
+        .map_err(|e| ProbeError::Connect {
+            url: shown.to_string(),
+            reason: io_reason(&e),
+        })?;
     let _ = tcp.set_nodelay(true);
     if !target.https {
         return exchange(tcp, request, shown).await;
     }
-    let tls_err = |reason: String| ProbeError::Tls { url: shown.to_string(), reason };
+    let tls_err = |reason: String| ProbeError::Tls {
+        url: shown.to_string(),
+        reason,
+    };
     let config = tls.client_config().map_err(tls_err)?;
     let name = ServerName::try_from(host.to_string()).map_err(|e| tls_err(e.to_string()))?;
     let stream = tokio_rustls::TlsConnector::from(config)
@@ -116,22 +135,32 @@ fn build_request(
     } else {
         format!("{}:{}", target.host, target.port)
     };
-    let mut request = Request::get(path).body(Empty::new()).map_err(|e| ProbeError::InvalidUrl {
-        url: display_url(url),
-        reason: e.to_string(),
-    })?;
+    let mut request =
+        Request::get(path)
+            .body(Empty::new())
+            .map_err(|e| ProbeError::InvalidUrl {
+                url: display_url(url),
+                reason: e.to_string(),
+            })?;
     let map = request.headers_mut();
     let host = HeaderValue::from_str(&host).map_err(|e| ProbeError::InvalidUrl {
         url: display_url(url),
         reason: e.to_string(),
     })?;
     map.insert(HOST, host);
-    map.insert(http::header::USER_AGENT, HeaderValue::from_static("loadlab-probe"));
+    map.insert(
+        http::header::USER_AGENT,
+        HeaderValue::from_static("loadlab-probe"),
+    );
     for (name, value) in headers {
-        let invalid = |reason: String| ProbeError::InvalidHeader { name: name.clone(), reason };
+        let invalid = |reason: String| ProbeError::InvalidHeader {
+            name: name.clone(),
+            reason,
+        };
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(e.to_string()))?;
         // Never echo the value: headers carry tokens.
-        let value = HeaderValue::from_str(value).map_err(|_| invalid("invalid characters in value".into()))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| invalid("invalid characters in value".into()))?;
         map.insert(header, value);
     }
     Ok(request)
@@ -154,21 +183,39 @@ async fn exchange<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let http_err = |e: hyper::Error| ProbeError::Http { url: shown.to_string(), reason: hyper_reason(&e) };
-    let (mut sender, conn) = http1::handshake(TokioIo::new(stream)).await.map_err(http_err)?;
+    let http_err = |e: hyper::Error| ProbeError::Http {
+        url: shown.to_string(),
+        reason: hyper_reason(&e),
+    };
+    let (mut sender, conn) = http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(http_err)?;
     let _conn = AbortOnDrop(tokio::spawn(async move {
         let _ = conn.await;
     }));
     let response = sender.send_request(request).await.map_err(http_err)?;
     let (parts, body) = response.into_parts();
-    let body = Limited::new(body, MAX_BODY_BYTES).collect().await.map_err(|e| {
-        if e.downcast_ref::<LengthLimitError>().is_some() {
-            ProbeError::BodyTooLarge { url: shown.to_string(), limit: MAX_BODY_BYTES }
-        } else {
-            ProbeError::Http { url: shown.to_string(), reason: format!("reading body: {e}") }
-        }
-    })?;
-    Ok(HttpResponse { status: parts.status, headers: parts.headers, body: body.to_bytes() })
+    let body = Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.downcast_ref::<LengthLimitError>().is_some() {
+                ProbeError::BodyTooLarge {
+                    url: shown.to_string(),
+                    limit: MAX_BODY_BYTES,
+                }
+            } else {
+                ProbeError::Http {
+                    url: shown.to_string(),
+                    reason: format!("reading body: {e}"),
+                }
+            }
+        })?;
+    Ok(HttpResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.to_bytes(),
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {

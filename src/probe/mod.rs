@@ -36,7 +36,9 @@ pub use flame::{
     FlameGraphOptions, FunctionChange, FunctionDelta,
 };
 pub use http_get::{display_url, http_get, HttpResponse, MAX_BODY_BYTES};
-pub use pprof_capture::{capture_profile, profile_url, CaptureFailure, CaptureSpec, CapturedProfile};
+pub use pprof_capture::{
+    capture_profile, profile_url, CaptureFailure, CaptureSpec, CapturedProfile,
+};
 pub use profile::{decode_profile, value_index, ProfileKind};
 pub use profile_proto::Profile;
 pub use profile_stats::{folded_stacks, summarize, top_functions, FunctionCost, ProfileSummary};
@@ -75,7 +77,11 @@ pub enum ProbeError {
     BodyTooLarge { url: String, limit: usize },
     /// The server answered with an unexpected status.
     #[error("GET {url} returned HTTP {status}: {body}")]
-    Status { url: String, status: u16, body: String },
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
     /// A profile could not be decoded.
     #[error("cannot decode profile: {reason}")]
     Decode { reason: String },
@@ -95,7 +101,12 @@ pub enum ProbeError {
     /// The Prometheus HTTP API answered with an error (or not with its JSON envelope).
     #[error("Prometheus query at {url} failed (HTTP {status}{}): {error}",
         error_type.as_deref().map(|t| format!(", {t}")).unwrap_or_default())]
-    PromApi { url: String, status: u16, error_type: Option<String>, error: String },
+    PromApi {
+        url: String,
+        status: u16,
+        error_type: Option<String>,
+        error: String,
+    },
     /// A series selector or query parameter is malformed.
     #[error("invalid series selector {input:?}: {reason}")]
     Selector { input: String, reason: String },
@@ -131,8 +142,14 @@ mod tests {
             url: "http://127.0.0.1:9/metrics".into(),
             reason: "connection refused".into(),
         };
-        assert_eq!(e.to_string(), "GET http://127.0.0.1:9/metrics failed: connection refused");
-        let e = ProbeError::Timeout { url: "http://h/x".into(), after: Duration::from_millis(1500) };
+        assert_eq!(
+            e.to_string(),
+            "GET http://127.0.0.1:9/metrics failed: connection refused"
+        );
+        let e = ProbeError::Timeout {
+            url: "http://h/x".into(),
+            after: Duration::from_millis(1500),
+        };
         assert_eq!(e.to_string(), "GET http://h/x timed out after 1s 500ms");
         let e = ProbeError::PromApi {
             url: "http://p/api/v1/query_range".into(),

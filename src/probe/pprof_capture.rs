@@ -35,7 +35,15 @@ pub struct CaptureSpec {
 impl CaptureSpec {
     /// A spec with no headers, default TLS, the top 20 functions and the default timeout.
     pub fn new(url: Uri, kind: ProfileKind, seconds: u64) -> CaptureSpec {
-        CaptureSpec { url, kind, seconds, headers: Vec::new(), tls: ProbeTls::default(), top_n: 20, timeout: None }
+        CaptureSpec {
+            url,
+            kind,
+            seconds,
+            headers: Vec::new(),
+            tls: ProbeTls::default(),
+            top_n: 20,
+            timeout: None,
+        }
     }
 
     /// The client timeout: for CPU, 1.5 × seconds as `go tool pprof` uses, but at least
@@ -46,7 +54,8 @@ impl CaptureSpec {
         }
         if self.kind.takes_duration() {
             let s = Duration::from_secs(self.seconds);
-            (s + s / 2).max(s + Duration::from_secs(5))
+            s.saturating_add(s / 2)
+                .max(s.saturating_add(Duration::from_secs(5)))
         } else {
             Duration::from_secs(10)
         }
@@ -75,7 +84,11 @@ pub enum CaptureFailure {
     Busy { url: String, reason: String },
     /// Any other non-200 answer, with the start of its body.
     #[error("GET {url} returned HTTP {status}: {body}")]
-    Status { url: String, status: u16, body: String },
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
     #[error("GET {url} timed out after {timeout_ms} ms")]
     Timeout { url: String, timeout_ms: u64 },
     /// Connecting, TLS or the HTTP exchange failed.
@@ -92,7 +105,12 @@ pub enum CaptureFailure {
 impl CaptureFailure {
     /// Whether trying again later may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, CaptureFailure::Busy { .. } | CaptureFailure::Timeout { .. } | CaptureFailure::Connect { .. })
+        matches!(
+            self,
+            CaptureFailure::Busy { .. }
+                | CaptureFailure::Timeout { .. }
+                | CaptureFailure::Connect { .. }
+        )
     }
 }
 
@@ -115,18 +133,27 @@ pub fn profile_url(url: &Uri, kind: ProfileKind, seconds: u64) -> Result<Uri, Pr
     path_and_query.push_str(&format!("seconds={seconds}"));
     let mut parts = url.clone().into_parts();
     parts.path_and_query = Some(path_and_query.parse().map_err(|e: http::uri::InvalidUri| {
-        ProbeError::InvalidUrl { url: display_url(url), reason: e.to_string() }
+        ProbeError::InvalidUrl {
+            url: display_url(url),
+            reason: e.to_string(),
+        }
     })?);
-    Uri::from_parts(parts).map_err(|e| ProbeError::InvalidUrl { url: display_url(url), reason: e.to_string() })
+    Uri::from_parts(parts).map_err(|e| ProbeError::InvalidUrl {
+        url: display_url(url),
+        reason: e.to_string(),
+    })
 }
 
 /// Captures one profile as `spec` says. Never panics; every failure is a [`CaptureFailure`].
 pub async fn capture_profile(spec: &CaptureSpec) -> Result<CapturedProfile, CaptureFailure> {
     let shown = display_url(&spec.url);
     if spec.kind.takes_duration() && spec.seconds == 0 {
-        return Err(CaptureFailure::Invalid { reason: format!("{shown}: a CPU profile needs seconds > 0") });
+        return Err(CaptureFailure::Invalid {
+            reason: format!("{shown}: a CPU profile needs seconds > 0"),
+        });
     }
-    let url = profile_url(&spec.url, spec.kind, spec.seconds).map_err(|e| transport_failure(e, &shown))?;
+    let url = profile_url(&spec.url, spec.kind, spec.seconds)
+        .map_err(|e| transport_failure(e, &shown))?;
     let shown = display_url(&url);
     let started_at = SystemTime::now();
     let response = http_get(&url, &spec.headers, &spec.tls, spec.timeout())
@@ -138,9 +165,16 @@ pub async fn capture_profile(spec: &CaptureSpec) -> Result<CapturedProfile, Capt
         let busy = response.status == StatusCode::INTERNAL_SERVER_ERROR
             && (response.headers.contains_key("x-go-pprof") || body.contains("already in use"));
         return Err(if busy {
-            CaptureFailure::Busy { url: shown, reason: body }
+            CaptureFailure::Busy {
+                url: shown,
+                reason: body,
+            }
         } else {
-            CaptureFailure::Status { url: shown, status: response.status.as_u16(), body }
+            CaptureFailure::Status {
+                url: shown,
+                status: response.status.as_u16(),
+                body,
+            }
         });
     }
     let (kind, top_n) = (spec.kind, spec.top_n);
@@ -150,9 +184,20 @@ pub async fn capture_profile(spec: &CaptureSpec) -> Result<CapturedProfile, Capt
     let (raw_gz, summary, folded) = match decoded {
         Ok(Ok(parts)) => parts,
         Ok(Err(reason)) => return Err(CaptureFailure::Decode { url: shown, reason }),
-        Err(e) => return Err(CaptureFailure::Decode { url: shown, reason: format!("decoder failed: {e}") }),
+        Err(e) => {
+            return Err(CaptureFailure::Decode {
+                url: shown,
+                reason: format!("decoder failed: {e}"),
+            })
+        }
     };
-    Ok(CapturedProfile { raw_gz, summary, folded, started_at, ended_at })
+    Ok(CapturedProfile {
+        raw_gz,
+        summary,
+        folded,
+        started_at,
+        ended_at,
+    })
 }
 
 type Decoded = (Vec<u8>, ProfileSummary, Vec<(String, u64)>);
@@ -165,7 +210,11 @@ fn decode(body: &[u8], kind: ProfileKind, top_n: usize) -> Result<Decoded, Strin
     let summary = summarize(&profile, kind, top_n).map_err(|e| e.to_string())?;
     let vi = value_index(&profile, kind).ok_or("the profile has no sample types")?;
     let folded = folded_stacks(&profile, vi);
-    let raw_gz = if body.starts_with(&[0x1f, 0x8b]) { body.to_vec() } else { gzip(body)? };
+    let raw_gz = if body.starts_with(&[0x1f, 0x8b]) {
+        body.to_vec()
+    } else {
+        gzip(body)?
+    };
     Ok((raw_gz, summary, folded))
 }
 
@@ -178,11 +227,24 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 fn transport_failure(error: ProbeError, shown: &str) -> CaptureFailure {
     let url = shown.to_string();
     match error {
-        ProbeError::Timeout { after, .. } => CaptureFailure::Timeout { url, timeout_ms: after.as_millis() as u64 },
-        ProbeError::Connect { reason, .. } | ProbeError::Http { reason, .. } => CaptureFailure::Connect { url, reason },
-        ProbeError::Tls { reason, .. } => CaptureFailure::Connect { url, reason: format!("TLS: {reason}") },
-        ProbeError::BodyTooLarge { .. } => CaptureFailure::Decode { url, reason: error.to_string() },
-        other => CaptureFailure::Invalid { reason: other.to_string() },
+        ProbeError::Timeout { after, .. } => CaptureFailure::Timeout {
+            url,
+            timeout_ms: after.as_millis() as u64,
+        },
+        ProbeError::Connect { reason, .. } | ProbeError::Http { reason, .. } => {
+            CaptureFailure::Connect { url, reason }
+        }
+        ProbeError::Tls { reason, .. } => CaptureFailure::Connect {
+            url,
+            reason: format!("TLS: {reason}"),
+        },
+        ProbeError::BodyTooLarge { .. } => CaptureFailure::Decode {
+            url,
+            reason: error.to_string(),
+        },
+        other => CaptureFailure::Invalid {
+            reason: other.to_string(),
+        },
     }
 }
 

@@ -54,7 +54,9 @@ impl FromStr for ProfileKind {
             "cpu" | "profile" => Ok(ProfileKind::Cpu),
             "heap" => Ok(ProfileKind::Heap),
             "goroutine" => Ok(ProfileKind::Goroutine),
-            other => Err(format!("unknown profile kind {other:?} (expected cpu, heap or goroutine)")),
+            other => Err(format!(
+                "unknown profile kind {other:?} (expected cpu, heap or goroutine)"
+            )),
         }
     }
 }
@@ -72,7 +74,9 @@ pub fn decode_profile(bytes: &[u8]) -> Result<Profile, ProbeError> {
             .read_to_end(&mut raw)
             .map_err(|e| decode_err(format!("gzip: {e}")))?;
         if raw.len() as u64 > MAX_DECODED_BYTES {
-            return Err(decode_err(format!("decompressed profile exceeds {MAX_DECODED_BYTES} bytes")));
+            return Err(decode_err(format!(
+                "decompressed profile exceeds {MAX_DECODED_BYTES} bytes"
+            )));
         }
         Profile::decode(raw.as_slice())
     } else {
@@ -122,13 +126,21 @@ pub fn value_index(profile: &Profile, kind: ProfileKind) -> Option<usize> {
     };
     let default_name = string(profile, profile.default_sample_type);
     preferred
-        .or_else(|| (!default_name.is_empty()).then(|| find(&|t, _| t == default_name)).flatten())
+        .or_else(|| {
+            (!default_name.is_empty())
+                .then(|| find(&|t, _| t == default_name))
+                .flatten()
+        })
         .or_else(|| count.checked_sub(1))
 }
 
 /// The positive value of `sample` at `index`; missing or negative values read as 0.
 pub(crate) fn sample_value(sample: &Sample, index: usize) -> u64 {
-    sample.value.get(index).map(|&v| v.max(0) as u64).unwrap_or(0)
+    sample
+        .value
+        .get(index)
+        .map(|&v| v.max(0) as u64)
+        .unwrap_or(0)
 }
 
 /// Resolved, interned frame names: each location maps to its frames, root-most first.
@@ -152,12 +164,19 @@ impl StackIndex {
                 .collect();
             by_location.insert(location.id, frames);
         }
-        StackIndex { names: interner.names, by_location, unknown }
+        StackIndex {
+            names: interner.names,
+            by_location,
+            unknown,
+        }
     }
 
     /// The name of interned frame `id`.
     pub(crate) fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map(String::as_str).unwrap_or("[unknown]")
+        self.names
+            .get(id as usize)
+            .map(String::as_str)
+            .unwrap_or("[unknown]")
     }
 
     /// How many distinct names there are (ids are `0..len`).
@@ -212,7 +231,11 @@ fn location_frames(
         .map(|line| {
             let name = functions.get(&line.function_id).map(|f| {
                 let name = string(profile, f.name);
-                if name.is_empty() { string(profile, f.system_name) } else { name }
+                if name.is_empty() {
+                    string(profile, f.system_name)
+                } else {
+                    name
+                }
             });
             match name {
                 Some(name) if !name.is_empty() => sanitize(name),

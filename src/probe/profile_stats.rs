@@ -102,7 +102,13 @@ pub fn top_functions(profile: &Profile, value_index: usize, n: usize) -> Vec<Fun
             }
         }
     }
-    let share = |v: u64| if total == 0 { 0.0 } else { v as f64 / total as f64 };
+    let share = |v: u64| {
+        if total == 0 {
+            0.0
+        } else {
+            v as f64 / total as f64
+        }
+    };
     let mut costs: Vec<FunctionCost> = (0..index.len())
         .filter(|&id| cum[id] > 0)
         .map(|id| FunctionCost {
@@ -113,23 +119,37 @@ pub fn top_functions(profile: &Profile, value_index: usize, n: usize) -> Vec<Fun
             cum_share: share(cum[id]),
         })
         .collect();
-    costs.sort_by(|a, b| b.flat.cmp(&a.flat).then(b.cum.cmp(&a.cum)).then(a.name.cmp(&b.name)));
+    costs.sort_by(|a, b| {
+        b.flat
+            .cmp(&a.flat)
+            .then(b.cum.cmp(&a.cum))
+            .then(a.name.cmp(&b.name))
+    });
     costs.truncate(n);
     costs
 }
 
 /// Summarises `profile` as a `kind` profile, with the `top_n` top functions.
-pub fn summarize(profile: &Profile, kind: ProfileKind, top_n: usize) -> Result<ProfileSummary, ProbeError> {
-    let vi = value_index(profile, kind)
-        .ok_or_else(|| ProbeError::Decode { reason: "the profile has no sample types".into() })?;
+pub fn summarize(
+    profile: &Profile,
+    kind: ProfileKind,
+    top_n: usize,
+) -> Result<ProfileSummary, ProbeError> {
+    let vi = value_index(profile, kind).ok_or_else(|| ProbeError::Decode {
+        reason: "the profile has no sample types".into(),
+    })?;
     let (sample_type, unit) = sample_type_names(profile, vi);
     let total_value = profile
         .sample
         .iter()
         .fold(0u64, |acc, s| acc.saturating_add(sample_value(s, vi)));
-    let ticks = (0..profile.sample_type.len()).find(|&i| sample_type_names(profile, i) == ("samples", "count"));
+    let ticks = (0..profile.sample_type.len())
+        .find(|&i| sample_type_names(profile, i) == ("samples", "count"));
     let samples = match ticks {
-        Some(ti) => profile.sample.iter().fold(0u64, |acc, s| acc.saturating_add(sample_value(s, ti))),
+        Some(ti) => profile
+            .sample
+            .iter()
+            .fold(0u64, |acc, s| acc.saturating_add(sample_value(s, ti))),
         None => profile.sample.len() as u64,
     };
     Ok(ProfileSummary {

@@ -36,9 +36,14 @@ pub async fn query_range(
     tls: &ProbeTls,
     timeout: Duration,
 ) -> Result<Vec<MetricSeries>, ProbeError> {
-    let invalid = |reason: String| ProbeError::InvalidUrl { url: display_url(base), reason };
+    let invalid = |reason: String| ProbeError::InvalidUrl {
+        url: display_url(base),
+        reason,
+    };
     if !(start_unix.is_finite() && end_unix.is_finite() && end_unix >= start_unix) {
-        return Err(invalid(format!("invalid query window {start_unix}..{end_unix}")));
+        return Err(invalid(format!(
+            "invalid query window {start_unix}..{end_unix}"
+        )));
     }
     if !(step_s.is_finite() && step_s > 0.0) {
         return Err(invalid(format!("invalid step {step_s}")));
@@ -57,21 +62,40 @@ pub async fn query_range(
     let envelope: Envelope = match serde_json::from_slice(&response.body) {
         Ok(envelope) => envelope,
         Err(_) if !response.status.is_success() => {
-            return Err(ProbeError::Status { url: shown, status, body: response.body_excerpt(200) });
+            return Err(ProbeError::Status {
+                url: shown,
+                status,
+                body: response.body_excerpt(200),
+            });
         }
-        Err(e) => return Err(api_error(None, format!("the response is not Prometheus API JSON: {e}"))),
+        Err(e) => {
+            return Err(api_error(
+                None,
+                format!("the response is not Prometheus API JSON: {e}"),
+            ))
+        }
     };
     if envelope.status != "success" {
-        let error = envelope.error.unwrap_or_else(|| format!("status {:?}", envelope.status));
+        let error = envelope
+            .error
+            .unwrap_or_else(|| format!("status {:?}", envelope.status));
         return Err(api_error(envelope.error_type, error));
     }
-    let data = envelope.data.ok_or_else(|| api_error(None, "the response has no data".into()))?;
+    let data = envelope
+        .data
+        .ok_or_else(|| api_error(None, "the response has no data".into()))?;
     if data.result_type != "matrix" {
-        return Err(api_error(None, format!("expected a matrix result, got {:?}", data.result_type)));
+        return Err(api_error(
+            None,
+            format!("expected a matrix result, got {:?}", data.result_type),
+        ));
     }
     let items: Vec<MatrixItem> = serde_json::from_value(data.result)
         .map_err(|e| api_error(None, format!("malformed matrix result: {e}")))?;
-    Ok(items.into_iter().map(|item| to_series(item, query)).collect())
+    Ok(items
+        .into_iter()
+        .map(|item| to_series(item, query))
+        .collect())
 }
 
 /// The query URL without its query string, for messages (queries can be long).
@@ -87,7 +111,11 @@ fn query_url(base: &Uri, query: &str, start: f64, end: f64, step: f64) -> Result
         base.authority().map(|a| a.as_str()).unwrap_or(""),
         percent_encode(query),
     );
-    url.parse().map_err(|e: http::uri::InvalidUri| ProbeError::InvalidUrl { url: display_url(base), reason: e.to_string() })
+    url.parse()
+        .map_err(|e: http::uri::InvalidUri| ProbeError::InvalidUrl {
+            url: display_url(base),
+            reason: e.to_string(),
+        })
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -136,7 +164,12 @@ fn to_series(item: MatrixItem, query: &str) -> MetricSeries {
     let points = item
         .values
         .iter()
-        .filter_map(|(t, v)| v.parse::<f64>().ok().filter(|v| v.is_finite() && t.is_finite()).map(|v| [*t, v]))
+        .filter_map(|(t, v)| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && t.is_finite())
+                .map(|v| [*t, v])
+        })
         .collect();
     MetricSeries {
         unit_hint: name.as_deref().and_then(unit_hint),

@@ -16,7 +16,11 @@ use super::prom_text::{parse_text, MetricFamily, MetricType, PromSample};
 use super::{display_url, http_get, ProbeError, ProbeTls, MAX_BODY_BYTES};
 
 /// The series kept when a scenario selects none (plus every `*_requests_total` series).
-pub const DEFAULT_SERIES: [&str; 3] = ["process_cpu_seconds_total", "process_resident_memory_bytes", "go_goroutines"];
+pub const DEFAULT_SERIES: [&str; 3] = [
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+    "go_goroutines",
+];
 
 /// What to scrape and how much of it to keep.
 #[derive(Debug, Clone)]
@@ -69,7 +73,11 @@ pub struct ScrapeResult {
 
 /// Scrapes `spec.url` every `spec.interval` (the first at once) until `cancel` fires, and
 /// returns what it kept. `clock` gives the time of each scrape in seconds since run start.
-pub async fn scrape_loop(spec: ScrapeSpec, clock: impl Fn() -> f64, cancel: CancellationToken) -> ScrapeResult {
+pub async fn scrape_loop(
+    spec: ScrapeSpec,
+    clock: impl Fn() -> f64,
+    cancel: CancellationToken,
+) -> ScrapeResult {
     let mut store = SeriesStore::new(spec.max_series, spec.max_points);
     let (mut ok, mut failed, mut last_error) = (0u64, 0u64, None);
     let mut ticker = tokio::time::interval(spec.interval.max(Duration::from_millis(10)));
@@ -109,20 +117,30 @@ pub async fn scrape_loop(spec: ScrapeSpec, clock: impl Fn() -> f64, cancel: Canc
 
 /// One GET and parse of the metrics page.
 pub(crate) async fn scrape_once(spec: &ScrapeSpec) -> Result<Vec<MetricFamily>, ProbeError> {
-    let mut headers = vec![("Accept".to_string(), "text/plain;version=0.0.4;q=1,*/*;q=0.1".to_string())];
+    let mut headers = vec![(
+        "Accept".to_string(),
+        "text/plain;version=0.0.4;q=1,*/*;q=0.1".to_string(),
+    )];
     headers.extend(spec.headers.iter().cloned());
     let response = http_get(&spec.url, &headers, &spec.tls, spec.timeout).await?;
     let url = display_url(&spec.url);
     if response.status != StatusCode::OK {
         let body = response.body_excerpt(200);
-        return Err(ProbeError::Status { url, status: response.status.as_u16(), body });
+        return Err(ProbeError::Status {
+            url,
+            status: response.status.as_u16(),
+            body,
+        });
     }
     let text = if response.body.starts_with(&[0x1f, 0x8b]) {
         let mut text = String::new();
         flate2::read::GzDecoder::new(&response.body[..])
             .take(MAX_BODY_BYTES as u64)
             .read_to_string(&mut text)
-            .map_err(|e| ProbeError::Http { url: url.clone(), reason: format!("gzip body: {e}") })?;
+            .map_err(|e| ProbeError::Http {
+                url: url.clone(),
+                reason: format!("gzip body: {e}"),
+            })?;
         text
     } else {
         String::from_utf8_lossy(&response.body).into_owned()
@@ -131,11 +149,22 @@ pub(crate) async fn scrape_once(spec: &ScrapeSpec) -> Result<Vec<MetricFamily>, 
 }
 
 /// Records the selected samples of one scrape at time `t`.
-fn record(store: &mut SeriesStore, t: f64, families: &[MetricFamily], selectors: &[SeriesSelector]) {
+fn record(
+    store: &mut SeriesStore,
+    t: f64,
+    families: &[MetricFamily],
+    selectors: &[SeriesSelector],
+) {
     for family in families {
         for sample in &family.samples {
             if is_selected(family, sample, selectors) {
-                store.observe(t, &sample.name, &sample.labels, series_kind(family, sample), sample.value);
+                store.observe(
+                    t,
+                    &sample.name,
+                    &sample.labels,
+                    series_kind(family, sample),
+                    sample.value,
+                );
             }
         }
     }
@@ -146,16 +175,22 @@ fn is_selected(family: &MetricFamily, sample: &PromSample, selectors: &[SeriesSe
         return DEFAULT_SERIES.contains(&sample.name.as_str())
             || (family.name.ends_with("_requests_total") && sample.name == family.name);
     }
-    selectors.iter().any(|s| s.matches(&sample.name, &sample.labels))
+    selectors
+        .iter()
+        .any(|s| s.matches(&sample.name, &sample.labels))
 }
 
 /// Counters, and the cumulative parts of histograms and summaries, get rates.
 fn series_kind(family: &MetricFamily, sample: &PromSample) -> SeriesKind {
-    let cumulative_part = ["_bucket", "_sum", "_count"].iter().any(|s| sample.name.ends_with(s));
+    let cumulative_part = ["_bucket", "_sum", "_count"]
+        .iter()
+        .any(|s| sample.name.ends_with(s));
     match family.kind {
         MetricType::Counter => SeriesKind::Counter,
         MetricType::Gauge => SeriesKind::Gauge,
-        MetricType::Histogram | MetricType::Summary if cumulative_part && sample.name != family.name => {
+        MetricType::Histogram | MetricType::Summary
+            if cumulative_part && sample.name != family.name =>
+        {
             SeriesKind::Counter
         }
         MetricType::Summary => SeriesKind::Gauge,

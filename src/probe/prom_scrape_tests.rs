@@ -72,10 +72,22 @@ fn explicit_selectors_and_kinds_of_parts() {
     assert_eq!(
         kinds,
         [
-            ("http_requests_total{code=\"500\"}".to_string(), SeriesKind::Counter),
-            ("go_gc_duration_seconds{quantile=\"0.5\"}".to_string(), SeriesKind::Gauge),
-            ("go_gc_duration_seconds_count".to_string(), SeriesKind::Counter),
-            ("rpc_latency_seconds_bucket{le=\"+Inf\"}".to_string(), SeriesKind::Counter),
+            (
+                "http_requests_total{code=\"500\"}".to_string(),
+                SeriesKind::Counter
+            ),
+            (
+                "go_gc_duration_seconds{quantile=\"0.5\"}".to_string(),
+                SeriesKind::Gauge
+            ),
+            (
+                "go_gc_duration_seconds_count".to_string(),
+                SeriesKind::Counter
+            ),
+            (
+                "rpc_latency_seconds_bucket{le=\"+Inf\"}".to_string(),
+                SeriesKind::Counter
+            ),
             ("unrelated_thing".to_string(), SeriesKind::Other),
         ]
     );
@@ -116,18 +128,34 @@ async fn loop_scrapes_until_cancelled_with_counter_reset_rates() {
     let cancel = CancellationToken::new();
     // The 5th request proves the 4th scrape was recorded.
     cancel_after_hits(hits.clone(), 5, cancel.clone());
-    let result = tokio::time::timeout(Duration::from_secs(10), scrape_loop(spec, step_clock(), cancel))
-        .await
-        .expect("loop ends when cancelled");
-    assert!(result.scrapes_ok >= 4 && result.scrapes_failed == 0, "{result:?}");
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        scrape_loop(spec, step_clock(), cancel),
+    )
+    .await
+    .expect("loop ends when cancelled");
+    assert!(
+        result.scrapes_ok >= 4 && result.scrapes_failed == 0,
+        "{result:?}"
+    );
     assert_eq!(result.url, format!("http://{}/metrics", server.addr));
     let cpu = &result.series[0];
     assert_eq!(cpu.name, "process_cpu_seconds_total");
     let rates = cpu.rate_points.as_ref().expect("rates");
-    assert_eq!(&rates[..3], &[[1.0, 10.0], [2.0, 5.0], [3.0, 10.0]], "the reset counts 5, not -15");
+    assert_eq!(
+        &rates[..3],
+        &[[1.0, 10.0], [2.0, 5.0], [3.0, 10.0]],
+        "the reset counts 5, not -15"
+    );
     assert!(rates.iter().all(|r| r[1] >= 0.0));
-    assert_eq!(&cpu.points[..4], &[[0.0, 10.0], [1.0, 20.0], [2.0, 5.0], [3.0, 15.0]]);
-    assert_eq!(server.requests()[0].headers["accept"], "text/plain;version=0.0.4;q=1,*/*;q=0.1");
+    assert_eq!(
+        &cpu.points[..4],
+        &[[0.0, 10.0], [1.0, 20.0], [2.0, 5.0], [3.0, 15.0]]
+    );
+    assert_eq!(
+        server.requests()[0].headers["accept"],
+        "text/plain;version=0.0.4;q=1,*/*;q=0.1"
+    );
 }
 
 #[tokio::test]
@@ -143,13 +171,19 @@ async fn failed_scrapes_are_counted_with_the_last_error() {
     let cancel = CancellationToken::new();
     cancel_after_hits(hits.clone(), 4, cancel.clone());
     let spec = ScrapeSpec::new(server.url("/metrics"), Duration::from_millis(20));
-    let result = tokio::time::timeout(Duration::from_secs(10), scrape_loop(spec, step_clock(), cancel))
-        .await
-        .expect("loop ends");
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        scrape_loop(spec, step_clock(), cancel),
+    )
+    .await
+    .expect("loop ends");
     assert_eq!(result.scrapes_ok, 1);
     assert!(result.scrapes_failed >= 2);
     let error = result.last_error.expect("error");
-    assert!(error.contains("invalid Prometheus text format: line 2"), "{error}");
+    assert!(
+        error.contains("invalid Prometheus text format: line 2"),
+        "{error}"
+    );
     assert_eq!(result.series.len(), 1);
 }
 
@@ -173,7 +207,9 @@ async fn cancellation_interrupts_a_hanging_scrape() {
 #[tokio::test]
 async fn unreachable_target_counts_failures() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url: Uri = format!("http://{}/metrics", listener.local_addr().expect("addr")).parse().expect("url");
+    let url: Uri = format!("http://{}/metrics", listener.local_addr().expect("addr"))
+        .parse()
+        .expect("url");
     drop(listener);
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
@@ -181,9 +217,20 @@ async fn unreachable_target_counts_failures() {
         tokio::time::sleep(Duration::from_millis(150)).await;
         trigger.cancel();
     });
-    let result = scrape_loop(ScrapeSpec::new(url, Duration::from_millis(20)), || 0.0, cancel).await;
+    let result = scrape_loop(
+        ScrapeSpec::new(url, Duration::from_millis(20)),
+        || 0.0,
+        cancel,
+    )
+    .await;
     assert!(result.scrapes_failed >= 2, "{result:?}");
-    assert!(result.last_error.as_deref().is_some_and(|e| e.ends_with("failed: connection refused")), "{result:?}");
+    assert!(
+        result
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.ends_with("failed: connection refused")),
+        "{result:?}"
+    );
     let json = serde_json::to_value(&result).expect("json");
     assert_eq!(json["scrapes_ok"], 0);
     assert_eq!(json["series"], serde_json::json!([]));

@@ -31,13 +31,19 @@ impl SeriesSelector {
 
     /// A selector for every series of `name`.
     pub fn name(name: &str) -> SeriesSelector {
-        SeriesSelector { name: name.to_string(), labels: Vec::new() }
+        SeriesSelector {
+            name: name.to_string(),
+            labels: Vec::new(),
+        }
     }
 
     /// Whether a sample named `name` with `labels` is selected.
     pub fn matches(&self, name: &str, labels: &[(String, String)]) -> bool {
         self.name == name
-            && self.labels.iter().all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && lv == v))
+            && self
+                .labels
+                .iter()
+                .all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && lv == v))
     }
 }
 
@@ -50,7 +56,11 @@ impl FromStr for SeriesSelector {
 
 impl fmt::Display for SeriesSelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_series_id(f, &self.name, self.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        write_series_id(
+            f,
+            &self.name,
+            self.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )
     }
 }
 
@@ -105,7 +115,10 @@ fn write_series_id<'a>(
     for (k, v) in labels {
         out.write_str(if first { "{" } else { "," })?;
         first = false;
-        let escaped = v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+        let escaped = v
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n");
         write!(out, "{k}=\"{escaped}\"")?;
     }
     if !first {
@@ -131,21 +144,38 @@ mod tests {
     fn selectors_parse_match_and_display() {
         let s = SeriesSelector::parse(r#"http_requests_total{code="200"}"#).expect("parse");
         let labels = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
-        assert!(s.matches("http_requests_total", &labels(&[("method", "GET"), ("code", "200")])));
+        assert!(s.matches(
+            "http_requests_total",
+            &labels(&[("method", "GET"), ("code", "200")])
+        ));
         assert!(!s.matches("http_requests_total", &labels(&[("code", "500")])));
         assert!(!s.matches("other_total", &labels(&[("code", "200")])));
         assert!(SeriesSelector::name("up").matches("up", &[]));
         assert_eq!(s.to_string(), r#"http_requests_total{code="200"}"#);
-        let err = "x{code=~\"2..\"}".parse::<SeriesSelector>().expect_err("regex");
-        assert!(err.to_string().starts_with("invalid series selector"), "{err}");
+        let err = "x{code=~\"2..\"}"
+            .parse::<SeriesSelector>()
+            .expect_err("regex");
+        assert!(
+            err.to_string().starts_with("invalid series selector"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unit_hints_follow_naming_conventions() {
-        assert_eq!(unit_hint("process_cpu_seconds_total").as_deref(), Some("seconds"));
-        assert_eq!(unit_hint("process_resident_memory_bytes").as_deref(), Some("bytes"));
+        assert_eq!(
+            unit_hint("process_cpu_seconds_total").as_deref(),
+            Some("seconds")
+        );
+        assert_eq!(
+            unit_hint("process_resident_memory_bytes").as_deref(),
+            Some("bytes")
+        );
         assert_eq!(unit_hint("go_goroutines"), None);
         assert_eq!(unit_hint("http_requests_total"), None);
     }
@@ -161,8 +191,14 @@ mod tests {
             rate_points: None,
         };
         let json = serde_json::to_string(&series).expect("json");
-        assert_eq!(json, r#"{"name":"go_goroutines","labels":{"job":"a\"b"},"kind":"gauge","points":[[1.0,42.0]]}"#);
-        assert_eq!(serde_json::from_str::<MetricSeries>(&json).expect("parse"), series);
+        assert_eq!(
+            json,
+            r#"{"name":"go_goroutines","labels":{"job":"a\"b"},"kind":"gauge","points":[[1.0,42.0]]}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<MetricSeries>(&json).expect("parse"),
+            series
+        );
         assert_eq!(series.id(), r#"go_goroutines{job="a\"b"}"#);
     }
 }

@@ -59,7 +59,14 @@ impl SeriesStore {
 
     /// Records `value` of a series at `t` seconds. Non-finite values and times not after
     /// the series' previous one are ignored.
-    pub(crate) fn observe(&mut self, t: f64, name: &str, labels: &[(String, String)], kind: SeriesKind, value: f64) {
+    pub(crate) fn observe(
+        &mut self,
+        t: f64,
+        name: &str,
+        labels: &[(String, String)],
+        kind: SeriesKind,
+        value: f64,
+    ) {
         if !value.is_finite() || !t.is_finite() {
             return;
         }
@@ -97,7 +104,10 @@ impl SeriesStore {
     }
 
     pub(crate) fn into_series(self) -> Vec<MetricSeries> {
-        self.series.into_iter().map(SeriesState::into_series).collect()
+        self.series
+            .into_iter()
+            .map(SeriesState::into_series)
+            .collect()
     }
 }
 
@@ -119,7 +129,11 @@ impl SeriesState {
         self.since_kept = 0;
         self.points.push([t, value]);
         if let Some((start, increase)) = self.pending.take() {
-            self.rates.push(RateSpan { start, end: t, increase });
+            self.rates.push(RateSpan {
+                start,
+                end: t,
+                increase,
+            });
         }
         if self.points.len() >= max_points {
             self.compact();
@@ -127,14 +141,22 @@ impl SeriesState {
     }
 
     fn compact(&mut self) {
-        self.points = self.points.chunks(2).filter_map(|pair| pair.last().copied()).collect();
+        self.points = self
+            .points
+            .chunks(2)
+            .filter_map(|pair| pair.last().copied())
+            .collect();
         self.rates = self
             .rates
             .chunks(2)
             .filter_map(|pair| {
                 let (first, last) = (pair.first()?, pair.last()?);
                 let increase = pair.iter().map(|r| r.increase).sum();
-                Some(RateSpan { start: first.start, end: last.end, increase })
+                Some(RateSpan {
+                    start: first.start,
+                    end: last.end,
+                    increase,
+                })
             })
             .collect();
         self.stride = self.stride.saturating_mul(2);
@@ -145,7 +167,11 @@ impl SeriesState {
         if let (Some((t, value)), true) = (self.last, self.since_kept > 0) {
             self.points.push([t, value]);
             if let Some((start, increase)) = self.pending.take() {
-                self.rates.push(RateSpan { start, end: t, increase });
+                self.rates.push(RateSpan {
+                    start,
+                    end: t,
+                    increase,
+                });
             }
         }
         let rate_points = (self.kind == SeriesKind::Counter).then(|| {
@@ -177,14 +203,23 @@ mod tests {
     #[test]
     fn counter_rates_handle_resets() {
         let mut store = SeriesStore::new(10, 100);
-        for (t, v) in [(0.0, 100.0), (1.0, 110.0), (2.0, 130.0), (3.0, 5.0), (5.0, 25.0)] {
+        for (t, v) in [
+            (0.0, 100.0),
+            (1.0, 110.0),
+            (2.0, 130.0),
+            (3.0, 5.0),
+            (5.0, 25.0),
+        ] {
             counter(&mut store, t, v);
         }
         let series = store.into_series();
         assert_eq!(series.len(), 1);
         let rates = series[0].rate_points.clone().expect("rates");
         // 10/s, 20/s, reset: 5 since the reset over 1 s, then 20 over 2 s.
-        assert_eq!(rates, vec![[1.0, 10.0], [2.0, 20.0], [3.0, 5.0], [5.0, 10.0]]);
+        assert_eq!(
+            rates,
+            vec![[1.0, 10.0], [2.0, 20.0], [3.0, 5.0], [5.0, 10.0]]
+        );
         assert_eq!(series[0].points.len(), 5);
     }
 
@@ -192,7 +227,14 @@ mod tests {
     fn gauges_have_no_rates_and_bad_values_are_skipped() {
         let mut store = SeriesStore::new(10, 100);
         let labels = vec![("job".to_string(), "x".to_string())];
-        for (t, v) in [(0.0, 1.0), (1.0, f64::NAN), (1.0, 2.0), (0.5, 9.0), (2.0, f64::INFINITY), (3.0, 3.0)] {
+        for (t, v) in [
+            (0.0, 1.0),
+            (1.0, f64::NAN),
+            (1.0, 2.0),
+            (0.5, 9.0),
+            (2.0, f64::INFINITY),
+            (3.0, 3.0),
+        ] {
             store.observe(t, "g", &labels, SeriesKind::Gauge, v);
         }
         let series = store.into_series();
@@ -206,11 +248,18 @@ mod tests {
         let mut store = SeriesStore::new(10, 8);
         // A counter growing 2/s for 1000 s, with a reset at t = 500.
         for t in 0..=1000 {
-            let v = if t < 500 { 2.0 * t as f64 } else { 2.0 * (t - 499) as f64 };
+            let v = if t < 500 {
+                2.0 * t as f64
+            } else {
+                2.0 * (t - 499) as f64
+            };
             counter(&mut store, t as f64, v);
         }
         let series = store.into_series();
-        let (points, rates) = (&series[0].points, series[0].rate_points.clone().expect("rates"));
+        let (points, rates) = (
+            &series[0].points,
+            series[0].rate_points.clone().expect("rates"),
+        );
         assert!(points.len() <= 8 && rates.len() <= 8, "{points:?}");
         assert!(points.len() >= 3, "still covers the run: {points:?}");
         assert_eq!(points.last().map(|p| p[0]), Some(1000.0), "latest kept");

@@ -37,7 +37,10 @@ pub struct PromSample {
 impl PromSample {
     /// The value of label `name`, if present.
     pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.labels
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -64,7 +67,10 @@ pub fn parse_text(input: &str) -> Result<Vec<MetricFamily>, PromParseError> {
     let mut parser = Parser::default();
     for (i, line) in input.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        parser.line(line).map_err(|message| PromParseError { line: i + 1, message })?;
+        parser.line(line).map_err(|message| PromParseError {
+            line: i + 1,
+            message,
+        })?;
     }
     Ok(parser.families)
 }
@@ -102,7 +108,9 @@ impl Parser {
         }
         let (name, rest) = split_token(rest);
         if !is_metric_name(name) {
-            return Err(format!("{keyword} line needs a valid metric name, got {name:?}"));
+            return Err(format!(
+                "{keyword} line needs a valid metric name, got {name:?}"
+            ));
         }
         let family = self.family_named(name);
         if keyword == "HELP" {
@@ -141,7 +149,12 @@ impl Parser {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
-        self.families.push(MetricFamily { name: name.to_string(), kind: MetricType::Untyped, help: None, samples: vec![] });
+        self.families.push(MetricFamily {
+            name: name.to_string(),
+            kind: MetricType::Untyped,
+            help: None,
+            samples: vec![],
+        });
         self.declared.push((false, false));
         self.index.insert(name.to_string(), self.families.len() - 1);
         self.families.len() - 1
@@ -153,7 +166,9 @@ impl Parser {
             return i;
         }
         for (suffix, histogram_only) in [("_bucket", true), ("_sum", false), ("_count", false)] {
-            let Some(base) = sample_name.strip_suffix(suffix) else { continue };
+            let Some(base) = sample_name.strip_suffix(suffix) else {
+                continue;
+            };
             if let Some(&i) = self.index.get(base) {
                 match self.families[i].kind {
                     MetricType::Histogram => return i,
@@ -239,14 +254,20 @@ impl<'a> Cursor<'a> {
 /// Parses `name[{labels}] value [timestamp]`.
 fn parse_sample(line: &str) -> Result<PromSample, String> {
     let mut cur = Cursor { s: line, pos: 0 };
-    let name = cur.take_while(|i, c| c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit()));
+    let name = cur.take_while(|i, c| {
+        c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+    });
     if name.is_empty() {
         return Err(format!("expected a metric name at {:?}", excerpt(line)));
     }
     let labels = match cur.peek() {
         Some('{' | ' ' | '\t') => {
             cur.skip_blanks();
-            if cur.peek() == Some('{') { parse_labels(&mut cur)? } else { Vec::new() }
+            if cur.peek() == Some('{') {
+                parse_labels(&mut cur)?
+            } else {
+                Vec::new()
+            }
         }
         Some(c) => return Err(format!("unexpected {c:?} after metric name {name}")),
         None => return Err(format!("metric {name} has no value")),
@@ -255,17 +276,26 @@ fn parse_sample(line: &str) -> Result<PromSample, String> {
     if value_text.is_empty() {
         return Err(format!("metric {name} has no value"));
     }
-    let value = parse_go_float(value_text).ok_or_else(|| format!("invalid value {:?} for {name}", excerpt(value_text)))?;
+    let value = parse_go_float(value_text)
+        .ok_or_else(|| format!("invalid value {:?} for {name}", excerpt(value_text)))?;
     let timestamp_text = cur.token();
-    let timestamp_ms = if timestamp_text.is_empty() {
-        None
-    } else {
-        Some(timestamp_text.parse::<i64>().map_err(|_| format!("invalid timestamp {:?} for {name}", excerpt(timestamp_text)))?)
-    };
+    let timestamp_ms =
+        if timestamp_text.is_empty() {
+            None
+        } else {
+            Some(timestamp_text.parse::<i64>().map_err(|_| {
+                format!("invalid timestamp {:?} for {name}", excerpt(timestamp_text))
+            })?)
+        };
     if !cur.token().is_empty() {
         return Err(format!("unexpected text after the sample of {name}"));
     }
-    Ok(PromSample { name: name.to_string(), labels, value, timestamp_ms })
+    Ok(PromSample {
+        name: name.to_string(),
+        labels,
+        value,
+        timestamp_ms,
+    })
 }
 
 /// Parses `{name="value",…}` (optional trailing comma) at the cursor.
@@ -278,7 +308,9 @@ fn parse_labels(cur: &mut Cursor<'_>) -> Result<Vec<(String, String)>, String> {
             cur.bump();
             return Ok(labels);
         }
-        let name = cur.take_while(|i, c| c.is_ascii_alphabetic() || c == '_' || (i > 0 && c.is_ascii_digit()));
+        let name = cur.take_while(|i, c| {
+            c.is_ascii_alphabetic() || c == '_' || (i > 0 && c.is_ascii_digit())
+        });
         if name.is_empty() {
             return Err(match cur.peek() {
                 Some(c) => format!("invalid label name starting at {c:?}"),
@@ -340,8 +372,13 @@ fn excerpt(text: &str) -> String {
 /// Parses a series selector `name` or `name{label="value",…}` (equality only), as used
 /// in scenario files to pick series.
 pub(crate) fn parse_selector(input: &str) -> Result<(String, Vec<(String, String)>), String> {
-    let mut cur = Cursor { s: input.trim(), pos: 0 };
-    let name = cur.take_while(|i, c| c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit()));
+    let mut cur = Cursor {
+        s: input.trim(),
+        pos: 0,
+    };
+    let name = cur.take_while(|i, c| {
+        c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+    });
     if name.is_empty() {
         return Err("expected a metric name".into());
     }

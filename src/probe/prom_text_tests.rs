@@ -32,8 +32,10 @@ fn err(input: &str) -> PromParseError {
 #[test]
 fn parses_a_go_client_exposition() {
     let families = parse(GO_EXPOSITION);
-    let names: Vec<(&str, MetricType, usize)> =
-        families.iter().map(|f| (f.name.as_str(), f.kind, f.samples.len())).collect();
+    let names: Vec<(&str, MetricType, usize)> = families
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind, f.samples.len()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -43,7 +45,10 @@ fn parses_a_go_client_exposition() {
             ("rpc_duration_seconds", MetricType::Summary, 4),
         ]
     );
-    assert_eq!(families[0].help.as_deref(), Some("Number of goroutines that currently exist."));
+    assert_eq!(
+        families[0].help.as_deref(),
+        Some("Number of goroutines that currently exist.")
+    );
     let hist = &families[2];
     assert_eq!(hist.samples[2].label("le"), Some("+Inf"));
     assert_eq!(hist.samples[4].name, "http_request_duration_seconds_count");
@@ -84,7 +89,10 @@ fn help_escapes_comments_blank_lines_and_line_endings() {
     let input = "# a comment\n\n   \n# HELP x Line one\\nline two with \\\\ and \\t kept\r\n#\n# TYPE x counter\r\nx 1\r\n";
     let families = parse(input);
     assert_eq!(families.len(), 1);
-    assert_eq!(families[0].help.as_deref(), Some("Line one\nline two with \\ and \\t kept"));
+    assert_eq!(
+        families[0].help.as_deref(),
+        Some("Line one\nline two with \\ and \\t kept")
+    );
     assert_eq!(families[0].kind, MetricType::Counter);
     // No final newline is accepted too.
     assert_eq!(parse("x 1\ny 2").len(), 2);
@@ -94,9 +102,14 @@ fn help_escapes_comments_blank_lines_and_line_endings() {
 
 #[test]
 fn untyped_and_split_families() {
-    let families = parse("# TYPE a_total counter\na_total{code=\"200\"} 5\nb 1\na_total{code=\"500\"} 1\n");
+    let families =
+        parse("# TYPE a_total counter\na_total{code=\"200\"} 5\nb 1\na_total{code=\"500\"} 1\n");
     assert_eq!(families.len(), 2);
-    assert_eq!(families[0].samples.len(), 2, "a repeated family joins the first");
+    assert_eq!(
+        families[0].samples.len(),
+        2,
+        "a repeated family joins the first"
+    );
     // _sum/_count of a gauge-typed name are their own families.
     let families = parse("# TYPE g gauge\ng 1\ng_count 2\n");
     assert_eq!(families.len(), 2);
@@ -114,26 +127,26 @@ fn errors_carry_line_numbers() {
 #[test]
 fn rejects_what_prometheus_rejects() {
     for bad in [
-        "m{a=\"1\" 2",                   // unterminated label set
-        "m{a=\"1} 2",                    // unterminated value
-        "m{a=1} 2",                      // unquoted value
-        "m{a=\"1\",a=\"2\"} 3",          // duplicate label
-        "m{1a=\"x\"} 1",                 // bad label name
-        "m{a=\"\\q\"} 1",                // bad escape
-        "m",                             // no value
-        "m{}",                           // no value
-        "m 1 2 3",                       // trailing garbage
-        "m 1 1.5",                       // fractional timestamp
-        "m.x 1",                         // bad name char
-        "9m 1",                          // name starts with a digit
-        "{a=\"b\"} 1",                   // no name
+        "m{a=\"1\" 2",                      // unterminated label set
+        "m{a=\"1} 2",                       // unterminated value
+        "m{a=1} 2",                         // unquoted value
+        "m{a=\"1\",a=\"2\"} 3",             // duplicate label
+        "m{1a=\"x\"} 1",                    // bad label name
+        "m{a=\"\\q\"} 1",                   // bad escape
+        "m",                                // no value
+        "m{}",                              // no value
+        "m 1 2 3",                          // trailing garbage
+        "m 1 1.5",                          // fractional timestamp
+        "m.x 1",                            // bad name char
+        "9m 1",                             // name starts with a digit
+        "{a=\"b\"} 1",                      // no name
         "# TYPE m gauge\n# TYPE m counter", // second TYPE
-        "m 1\n# TYPE m gauge",           // TYPE after samples
-        "# HELP m a\n# HELP m b",        // second HELP
-        "# TYPE m widget",               // unknown type
-        "# TYPE m gauge extra",          // trailing text
-        "# TYPE 1m gauge",               // bad name
-        "# HELP",                        // no name
+        "m 1\n# TYPE m gauge",              // TYPE after samples
+        "# HELP m a\n# HELP m b",           // second HELP
+        "# TYPE m widget",                  // unknown type
+        "# TYPE m gauge extra",             // trailing text
+        "# TYPE 1m gauge",                  // bad name
+        "# HELP",                           // no name
     ] {
         assert!(parse_text(bad).is_err(), "accepted {bad:?}");
     }
@@ -141,7 +154,9 @@ fn rejects_what_prometheus_rejects() {
 
 #[test]
 fn garbage_never_panics() {
-    let alphabet: Vec<char> = "ab_:{}=\",\\ \t\n\r#019.+-eEInfNaHELPTYPE é€\u{0}".chars().collect();
+    let alphabet: Vec<char> = "ab_:{}=\",\\ \t\n\r#019.+-eEInfNaHELPTYPE é€\u{0}"
+        .chars()
+        .collect();
     let mut x = 0x2545_f491_4f6c_dd1du64;
     for _ in 0..5000 {
         let len = (x % 60) as usize;
@@ -160,11 +175,28 @@ fn garbage_never_panics() {
 
 #[test]
 fn selectors_parse_name_and_equality_labels() {
-    assert_eq!(parse_selector(" up ").expect("up"), ("up".to_string(), vec![]));
-    let (name, labels) = parse_selector(r#"http_requests_total{code="200",method="GET"}"#).expect("sel");
+    assert_eq!(
+        parse_selector(" up ").expect("up"),
+        ("up".to_string(), vec![])
+    );
+    let (name, labels) =
+        parse_selector(r#"http_requests_total{code="200",method="GET"}"#).expect("sel");
     assert_eq!(name, "http_requests_total");
-    assert_eq!(labels, vec![("code".into(), "200".into()), ("method".into(), "GET".into())]);
-    for bad in ["", "{code=\"200\"}", "x{code!=\"200\"}", "x{code=~\"2..\"}", "x{code=\"200\"} extra", "x y"] {
+    assert_eq!(
+        labels,
+        vec![
+            ("code".into(), "200".into()),
+            ("method".into(), "GET".into())
+        ]
+    );
+    for bad in [
+        "",
+        "{code=\"200\"}",
+        "x{code!=\"200\"}",
+        "x{code=~\"2..\"}",
+        "x{code=\"200\"} extra",
+        "x y",
+    ] {
         assert!(parse_selector(bad).is_err(), "accepted {bad:?}");
     }
 }

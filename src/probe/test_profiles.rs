@@ -23,7 +23,10 @@ impl Builder {
     /// A Go-style CPU profile: `[samples/count, cpu/nanoseconds]`, 10 ms period.
     pub fn cpu() -> Builder {
         let mut b = Builder::new(&[("samples", "count"), ("cpu", "nanoseconds")]);
-        b.profile.period_type = Some(ValueType { r#type: b.str("cpu"), unit: b.str("nanoseconds") });
+        b.profile.period_type = Some(ValueType {
+            r#type: b.str("cpu"),
+            unit: b.str("nanoseconds"),
+        });
         b.profile.period = 10_000_000;
         b.profile.duration_nanos = 2_000_000_000;
         b
@@ -31,13 +34,19 @@ impl Builder {
 
     pub fn new(types: &[(&str, &str)]) -> Builder {
         let mut b = Builder {
-            profile: Profile { string_table: vec![String::new()], ..Profile::default() },
+            profile: Profile {
+                string_table: vec![String::new()],
+                ..Profile::default()
+            },
             strings: HashMap::from([(String::new(), 0)]),
             functions: HashMap::new(),
             locations: HashMap::new(),
         };
         for (ty, unit) in types {
-            let vt = ValueType { r#type: b.str(ty), unit: b.str(unit) };
+            let vt = ValueType {
+                r#type: b.str(ty),
+                unit: b.str(unit),
+            };
             b.profile.sample_type.push(vt);
         }
         b
@@ -59,7 +68,11 @@ impl Builder {
         }
         let id = self.profile.function.len() as u64 + 1;
         let name_index = self.str(name);
-        self.profile.function.push(Function { id, name: name_index, ..Function::default() });
+        self.profile.function.push(Function {
+            id,
+            name: name_index,
+            ..Function::default()
+        });
         self.functions.insert(name.to_string(), id);
         id
     }
@@ -73,16 +86,29 @@ impl Builder {
         let id = self.profile.location.len() as u64 + 1;
         let line = inlined
             .iter()
-            .map(|f| Line { function_id: self.func(f), line: 1, column: 0 })
+            .map(|f| Line {
+                function_id: self.func(f),
+                line: 1,
+                column: 0,
+            })
             .collect();
-        self.profile.location.push(Location { id, address: 0x1000 + id, line, ..Location::default() });
+        self.profile.location.push(Location {
+            id,
+            address: 0x1000 + id,
+            line,
+            ..Location::default()
+        });
         self.locations.insert(key, id);
         id
     }
 
     /// A sample over raw location ids, leaf first.
     pub fn sample_ids(&mut self, leaf_first: &[u64], values: &[i64]) -> &mut Builder {
-        let sample = Sample { location_id: leaf_first.to_vec(), value: values.to_vec(), label: vec![] };
+        let sample = Sample {
+            location_id: leaf_first.to_vec(),
+            value: values.to_vec(),
+            label: vec![],
+        };
         self.profile.sample.push(sample);
         self
     }

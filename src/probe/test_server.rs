@@ -32,10 +32,18 @@ pub struct Reply {
 
 impl Reply {
     pub fn ok(body: impl Into<Vec<u8>>) -> Reply {
-        Reply { status: 200, headers: Vec::new(), body: body.into(), delay: Duration::ZERO }
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn status(status: u16, body: impl Into<Vec<u8>>) -> Reply {
-        Reply { status, ..Reply::ok(body) }
+        Reply {
+            status,
+            ..Reply::ok(body)
+        }
     }
     pub fn header(mut self, name: &'static str, value: &str) -> Reply {
         self.headers.push((name, value.to_string()));
@@ -66,8 +74,14 @@ impl Drop for TestServer {
 
 impl TestServer {
     pub fn url(&self, path: &str) -> http::Uri {
-        let scheme = if self.cert_pem.is_some() { "https" } else { "http" };
-        format!("{scheme}://{}{path}", self.addr).parse().expect("test url")
+        let scheme = if self.cert_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}{path}", self.addr)
+            .parse()
+            .expect("test url")
     }
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
@@ -81,8 +95,9 @@ pub async fn serve(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> 
 
 /// Serves HTTPS with a self-signed certificate for 127.0.0.1 and localhost.
 pub async fn serve_tls(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> TestServer {
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
-        .expect("self-signed cert");
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+            .expect("self-signed cert");
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
@@ -112,7 +127,9 @@ async fn start(handler: Handler, tls: Option<tokio_rustls::TlsAcceptor>) -> Test
                 match tls {
                     Some(acceptor) => {
                         if let Ok(stream) = acceptor.accept(tcp).await {
-                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                            let _ = builder
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
                         }
                     }
                     None => {
@@ -122,7 +139,12 @@ async fn start(handler: Handler, tls: Option<tokio_rustls::TlsAcceptor>) -> Test
             });
         }
     });
-    TestServer { addr, seen, cert_pem: None, task }
+    TestServer {
+        addr,
+        seen,
+        cert_pem: None,
+        task,
+    }
 }
 
 async fn respond(
@@ -131,7 +153,11 @@ async fn respond(
     log: Arc<Mutex<Vec<Seen>>>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let seen = Seen {
-        path_and_query: req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+        path_and_query: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
         headers: req.headers().clone(),
     };
     log.lock().expect("lock").push(seen.clone());
@@ -142,7 +168,9 @@ async fn respond(
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = StatusCode::from_u16(reply.status).expect("status");
     for (name, value) in reply.headers {
-        response.headers_mut().insert(name, value.parse().expect("header value"));
+        response
+            .headers_mut()
+            .insert(name, value.parse().expect("header value"));
     }
     Ok(response)
 }

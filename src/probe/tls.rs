@@ -45,7 +45,9 @@ fn build_config(tls: &ProbeTls) -> Result<Arc<ClientConfig>, String> {
             .with_custom_certificate_verifier(Arc::new(NoVerification(provider())))
             .with_no_client_auth()
     } else {
-        builder.with_root_certificates(roots(tls.ca_pem.as_deref())?).with_no_client_auth()
+        builder
+            .with_root_certificates(roots(tls.ca_pem.as_deref())?)
+            .with_no_client_auth()
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
@@ -61,7 +63,9 @@ fn roots(ca_pem: Option<&str>) -> Result<RootCertStore, String> {
         let mut added = 0;
         for cert in rustls_pemfile::certs(&mut reader) {
             let cert = cert.map_err(|e| format!("invalid CA PEM: {e}"))?;
-            store.add(cert).map_err(|e| format!("invalid CA certificate: {e}"))?;
+            store
+                .add(cert)
+                .map_err(|e| format!("invalid CA certificate: {e}"))?;
             added += 1;
         }
         if added == 0 {
@@ -119,14 +123,20 @@ mod tests {
 
     #[test]
     fn insecure_config_builds() {
-        let tls = ProbeTls { insecure: true, ca_pem: None };
+        let tls = ProbeTls {
+            insecure: true,
+            ca_pem: None,
+        };
         let config = tls.client_config().expect("config");
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
     }
 
     #[test]
     fn garbage_ca_is_rejected() {
-        let tls = ProbeTls { insecure: false, ca_pem: Some("not a pem".into()) };
+        let tls = ProbeTls {
+            insecure: false,
+            ca_pem: Some("not a pem".into()),
+        };
         let err = tls.client_config().expect_err("no cert");
         assert!(err.contains("no certificate"), "{err}");
     }
