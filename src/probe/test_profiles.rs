@@ -144,11 +144,21 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 pub fn pprof_rs_profile_gz() -> &'static [u8] {
     static PROFILE: OnceLock<Vec<u8>> = OnceLock::new();
     PROFILE.get_or_init(|| {
-        let guard = pprof::ProfilerGuardBuilder::default()
-            .frequency(1000)
-            .blocklist(&["libc", "libgcc", "pthread", "vdso"])
-            .build()
-            .expect("start pprof-rs");
+        // pprof-rs has one global profiler: another module's test may hold it for a while.
+        let start = || {
+            pprof::ProfilerGuardBuilder::default()
+                .frequency(1000)
+                .blocklist(&["libc", "libgcc", "pthread", "vdso"])
+                .build()
+        };
+        let give_up = Instant::now() + Duration::from_secs(30);
+        let guard = loop {
+            match start() {
+                Ok(guard) => break guard,
+                Err(e) if Instant::now() > give_up => panic!("cannot start pprof-rs: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
         let deadline = Instant::now() + Duration::from_millis(400);
         let mut acc = 0u64;
         while Instant::now() < deadline {
