@@ -479,6 +479,31 @@ mod tests {
         assert!(simulate(&input).is_err());
     }
 
+    /// The path the `hpa` command takes: manifests in, timeline out.
+    #[test]
+    fn manifests_drive_a_simulation() {
+        let hpa = HpaSpec::from_yaml(
+            "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  \
+             scaleTargetRef: {kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 10\n  metrics:\n  \
+             - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}\n  \
+             behavior: {}\n",
+        )
+        .unwrap();
+        let request = crate::analysis::hpa::pod_cpu_request_from_deployment_yaml(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {}\n  template:\n    \
+             spec:\n      containers:\n      - {name: web, resources: {requests: {cpu: 500m}}}\n",
+        )
+        .unwrap();
+        let mut input = step_input(50);
+        input.hpa = hpa;
+        input.pod_cpu_request_cores = request;
+        let out = simulate(&input).unwrap();
+        assert_eq!(out.initial_replicas, 4);
+        assert_eq!(out.breaches, vec![]);
+        // Default behavior: 78 % at t = 90 → ceil(1.56 × 4) = 7, within +100 %/+4 per 15 s.
+        assert_eq!(out.events.first().map(|e| (e.t_s, e.to)), Some((90, 7)));
+    }
+
     #[test]
     fn breach_intervals_merge_runs() {
         let point = |t: u64, b: bool| TimelinePoint {

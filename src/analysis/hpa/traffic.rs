@@ -6,9 +6,6 @@ use serde::Serialize;
 
 use super::error::HpaError;
 
-/// The longest shape simulated (one timeline row per second): 7 days.
-pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
-
 /// Request rate over time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrafficShape {
@@ -16,8 +13,11 @@ pub struct TrafficShape {
 }
 
 impl TrafficShape {
+    /// The longest shape simulated (one timeline row per second): 7 days.
+    pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
+
     /// Checks the points: at least one, finite, times ≥ 0 and non-decreasing, rates ≥ 0, no longer
-    /// than [`MAX_DURATION_S`].
+    /// than 7 days ([`TrafficShape::MAX_DURATION_S`]).
     pub fn new(points: Vec<(f64, f64)>) -> Result<Self, HpaError> {
         if points.is_empty() {
             return Err(HpaError::input(
@@ -38,7 +38,7 @@ impl TrafficShape {
                     format!("time {t} goes backwards"),
                 ));
             }
-            if t > MAX_DURATION_S {
+            if t > Self::MAX_DURATION_S {
                 return Err(HpaError::input(
                     format!("traffic[{i}]"),
                     format!("time {t} s is beyond 7 days"),
