@@ -1,3 +1,4 @@
 //! Analysis of results: thresholds, comparisons, capacity search, HPA simulation.
 
+pub mod hpa;
 pub mod thresholds;
