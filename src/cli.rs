@@ -89,7 +89,8 @@ pub struct DemoTargetArgs {
 }
 
 fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
-    humantime::parse_rfc3339_weak(text).map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
+    humantime::parse_rfc3339_weak(text)
+        .map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
 }
 
 #[cfg(test)]

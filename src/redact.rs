@@ -41,7 +41,8 @@ impl Redactor {
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.json(v)),
             serde_json::Value::Object(map) => {
-                let entries: Vec<(String, serde_json::Value)> = std::mem::take(map).into_iter().collect();
+                let entries: Vec<(String, serde_json::Value)> =
+                    std::mem::take(map).into_iter().collect();
                 for (k, mut v) in entries {
                     self.json(&mut v);
                     map.insert(self.text(&k).into_owned(), v);
@@ -59,9 +60,16 @@ mod tests {
     #[test]
     fn replaces_secrets_in_text_and_json_strings_only() {
         let r = Redactor::new(&["1234".into(), "tok-1234".into()]);
-        assert_eq!(r.text("Bearer tok-1234 and 1234"), "Bearer [REDACTED] and [REDACTED]");
-        let mut v = serde_json::json!({"url": "http://h/?t=1234", "n": 12345, "tok-1234": [ "x1234" ]});
+        assert_eq!(
+            r.text("Bearer tok-1234 and 1234"),
+            "Bearer [REDACTED] and [REDACTED]"
+        );
+        let mut v =
+            serde_json::json!({"url": "http://h/?t=1234", "n": 12345, "tok-1234": [ "x1234" ]});
         r.json(&mut v);
-        assert_eq!(v, serde_json::json!({"url": "http://h/?t=[REDACTED]", "n": 12345, "[REDACTED]": ["x[REDACTED]"]}));
+        assert_eq!(
+            v,
+            serde_json::json!({"url": "http://h/?t=[REDACTED]", "n": 12345, "[REDACTED]": ["x[REDACTED]"]})
+        );
     }
 }

@@ -25,10 +25,16 @@ pub struct Failure {
 
 impl Failure {
     pub fn bad_input(message: impl Into<String>) -> Self {
-        Failure { status: exit::BAD_INPUT, message: message.into() }
+        Failure {
+            status: exit::BAD_INPUT,
+            message: message.into(),
+        }
     }
     pub fn cannot_run(message: impl Into<String>) -> Self {
-        Failure { status: exit::CANNOT_RUN, message: message.into() }
+        Failure {
+            status: exit::CANNOT_RUN,
+            message: message.into(),
+        }
     }
 }
 

@@ -8,14 +8,19 @@ pub fn report(args: ReportArgs) -> Result<u8, Failure> {
     let dir = if args.run_dir.is_dir() {
         args.run_dir.clone()
     } else {
-        args.run_dir.parent().map(|p| p.to_path_buf()).unwrap_or_default()
+        args.run_dir
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default()
     };
     let out = RunDir::existing(&dir, Redactor::default());
     for format in &args.format {
         match format {
             ReportFormat::Terminal => print!("{}", crate::report::terminal::render(&result)),
             ReportFormat::Json => {
-                let path = out.write_result(&result).map_err(|e| Failure::cannot_run(e.to_string()))?;
+                let path = out
+                    .write_result(&result)
+                    .map_err(|e| Failure::cannot_run(e.to_string()))?;
                 eprintln!("wrote {}", path.display());
             }
         }

@@ -17,7 +17,8 @@ pub async fn run(args: RunArgs) -> Result<u8, Failure> {
         threads: args.threads.map(|t| t as usize),
     };
     let stop = StopSignal::new();
-    run::signals::install(stop.clone()).map_err(|e| Failure::cannot_run(format!("cannot install signal handlers: {e}")))?;
+    run::signals::install(stop.clone())
+        .map_err(|e| Failure::cannot_run(format!("cannot install signal handlers: {e}")))?;
     let prepared = run::prepare(options).await.map_err(failure)?;
     let plan = prepared.plan.clone();
     if !args.quiet {
@@ -52,10 +53,17 @@ pub async fn run(args: RunArgs) -> Result<u8, Failure> {
     let outcome = outcome.map_err(failure)?;
     if !args.quiet {
         let redactor = crate::redact::Redactor::new(&plan.secrets);
-        print!("{}", redactor.text(&crate::report::terminal::render(&outcome.result)));
+        print!(
+            "{}",
+            redactor.text(&crate::report::terminal::render(&outcome.result))
+        );
         println!("\nresult: {}", outcome.result_path.display());
     }
-    Ok(if outcome.passed { exit::PASS } else { exit::THRESHOLD_FAILED })
+    Ok(if outcome.passed {
+        exit::PASS
+    } else {
+        exit::THRESHOLD_FAILED
+    })
 }
 
 fn failure(e: RunError) -> Failure {

@@ -25,7 +25,11 @@ pub struct Exchanged {
 
 impl ConnSlot {
     /// A usable sender, reconnecting when the previous connection is gone.
-    async fn acquire(&self, connector: &Connector, opened: &Cell<u64>) -> Result<Sender, ConnectFailure> {
+    async fn acquire(
+        &self,
+        connector: &Connector,
+        opened: &Cell<u64>,
+    ) -> Result<Sender, ConnectFailure> {
         let current = self.sender.borrow_mut().take();
         match current {
             Some(Sender::H2(s)) if !s.is_closed() => {
@@ -65,7 +69,16 @@ impl ConnSlot {
         let attempt = async {
             let mut sender = match self.acquire(connector, opened).await {
                 Ok(s) => s,
-                Err(f) => return (Exchanged { outcome: f.outcome, status: 0, bytes: 0 }, None),
+                Err(f) => {
+                    return (
+                        Exchanged {
+                            outcome: f.outcome,
+                            status: 0,
+                            bytes: 0,
+                        },
+                        None,
+                    )
+                }
             };
             let response = match &mut sender {
                 Sender::H1(s) => s.send_request(request).await,
@@ -73,7 +86,16 @@ impl ConnSlot {
             };
             let response = match response {
                 Ok(r) => r,
-                Err(e) => return (Exchanged { outcome: classify(&e), status: 0, bytes: 0 }, None),
+                Err(e) => {
+                    return (
+                        Exchanged {
+                            outcome: classify(&e),
+                            status: 0,
+                            bytes: 0,
+                        },
+                        None,
+                    )
+                }
             };
             let status = response.status().as_u16();
             let mut body = response.into_body();
@@ -85,11 +107,31 @@ impl ConnSlot {
                             bytes += data.len() as u64;
                         }
                     }
-                    Err(e) => return (Exchanged { outcome: classify(&e), status, bytes }, None),
+                    Err(e) => {
+                        return (
+                            Exchanged {
+                                outcome: classify(&e),
+                                status,
+                                bytes,
+                            },
+                            None,
+                        )
+                    }
                 }
             }
-            let outcome = if status_ok(status) { Outcome::Ok } else { Outcome::Status };
-            (Exchanged { outcome, status, bytes }, Some(sender))
+            let outcome = if status_ok(status) {
+                Outcome::Ok
+            } else {
+                Outcome::Status
+            };
+            (
+                Exchanged {
+                    outcome,
+                    status,
+                    bytes,
+                },
+                Some(sender),
+            )
         };
         match tokio::time::timeout(timeout, attempt).await {
             Ok((exchanged, reusable)) => {
@@ -100,7 +142,11 @@ impl ConnSlot {
             }
             // The connection's state is unknown after a timeout: HTTP/1.1 drops it (the sender
             // was moved into the cancelled future); HTTP/2 resets just that stream.
-            Err(_) => Exchanged { outcome: Outcome::Timeout, status: 0, bytes: 0 },
+            Err(_) => Exchanged {
+                outcome: Outcome::Timeout,
+                status: 0,
+                bytes: 0,
+            },
         }
     }
 }

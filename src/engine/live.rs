@@ -35,7 +35,9 @@ impl LiveSnapshot {
 impl LiveCounters {
     pub fn new(threads: usize) -> Self {
         LiveCounters {
-            threads: (0..threads.max(1)).map(|_| ThreadCounters::default()).collect(),
+            threads: (0..threads.max(1))
+                .map(|_| ThreadCounters::default())
+                .collect(),
         }
     }
 
@@ -44,12 +46,14 @@ impl LiveCounters {
     }
 
     pub fn snapshot(&self) -> LiveSnapshot {
-        self.threads.iter().fold(LiveSnapshot::default(), |acc, t| LiveSnapshot {
-            sent: acc.sent + t.sent.load(Relaxed),
-            completed: acc.completed + t.completed.load(Relaxed),
-            errors: acc.errors + t.errors.load(Relaxed),
-            dropped: acc.dropped + t.dropped.load(Relaxed),
-        })
+        self.threads
+            .iter()
+            .fold(LiveSnapshot::default(), |acc, t| LiveSnapshot {
+                sent: acc.sent + t.sent.load(Relaxed),
+                completed: acc.completed + t.completed.load(Relaxed),
+                errors: acc.errors + t.errors.load(Relaxed),
+                dropped: acc.dropped + t.dropped.load(Relaxed),
+            })
     }
 }
 

@@ -73,7 +73,9 @@ pub fn stage_bounds(plan: &Plan) -> StageBounds {
 /// Threads worth running: never more than there are workers (or HTTP/2 connections) to share.
 pub fn thread_count(plan: &Plan, segment: Segment, requested: usize) -> usize {
     let work = match (plan.load.model, plan.http.version) {
-        (LoadModel::Closed { .. }, _) => share(schedule::UsersCurve::new(&plan.load.stages).peak(), segment),
+        (LoadModel::Closed { .. }, _) => {
+            share(schedule::UsersCurve::new(&plan.load.stages).peak(), segment)
+        }
         (LoadModel::Open, HttpVersion::Http1) => share(plan.http.max_in_flight, segment),
         (LoadModel::Open, HttpVersion::Http2) => share(plan.http.connections, segment),
     };
@@ -118,7 +120,8 @@ pub fn run(
                 stop: stop.clone(),
                 live: live.clone(),
                 work,
-                connections: split::share_of(share(plan.http.connections, seg), threads, index).max(1),
+                connections: split::share_of(share(plan.http.connections, seg), threads, index)
+                    .max(1),
                 seq_offset: seg.index as u64 + seg.count as u64 * index as u64,
                 seq_stride: seg.count as u64 * threads as u64,
                 stop_grace: config.stop_grace,

@@ -42,10 +42,16 @@ pub struct RequestSetupError {
 
 impl RequestFactory {
     pub fn new(plan: &Plan, target: &Uri) -> Result<RequestFactory, RequestSetupError> {
-        let authority = target.authority().map(|a| a.as_str()).unwrap_or("").to_string();
+        let authority = target
+            .authority()
+            .map(|a| a.as_str())
+            .unwrap_or("")
+            .to_string();
         let uri_prefix = match plan.http.version {
             HttpVersion::Http1 => String::new(),
-            HttpVersion::Http2 => format!("{}://{}", target.scheme_str().unwrap_or("http"), authority),
+            HttpVersion::Http2 => {
+                format!("{}://{}", target.scheme_str().unwrap_or("http"), authority)
+            }
         };
         let base_path = target.path().trim_end_matches('/').to_string();
         let mut factory = RequestFactory {
@@ -64,23 +70,35 @@ impl RequestFactory {
         Ok(factory)
     }
 
-    fn prepare(&self, plan: &Plan, req: &RequestPlan, authority: &str) -> Result<Prepared, RequestSetupError> {
+    fn prepare(
+        &self,
+        plan: &Plan,
+        req: &RequestPlan,
+        authority: &str,
+    ) -> Result<Prepared, RequestSetupError> {
         let err = |message: String| RequestSetupError {
             request: req.name.clone(),
             message,
         };
         let mut headers = HeaderMap::new();
         if plan.http.version == HttpVersion::Http1 {
-            let host = HeaderValue::from_str(authority).map_err(|_| err(format!("invalid host {authority:?}")))?;
+            let host = HeaderValue::from_str(authority)
+                .map_err(|_| err(format!("invalid host {authority:?}")))?;
             headers.insert(HOST, host);
         }
-        headers.insert(USER_AGENT, HeaderValue::from_static(concat!("loadlab/", env!("CARGO_PKG_VERSION"))));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(concat!("loadlab/", env!("CARGO_PKG_VERSION"))),
+        );
         let mut dynamic_headers = Vec::new();
         for (name, value) in plan.http.headers.iter().chain(&req.headers) {
             match value.static_value() {
                 Some(v) => {
-                    let v = HeaderValue::from_str(v)
-                        .map_err(|_| err(format!("header {name} has a value that is not valid in HTTP")))?;
+                    let v = HeaderValue::from_str(v).map_err(|_| {
+                        err(format!(
+                            "header {name} has a value that is not valid in HTTP"
+                        ))
+                    })?;
                     headers.insert(name.clone(), v);
                 }
                 None => dynamic_headers.push((name.clone(), value.clone())),
@@ -91,7 +109,13 @@ impl RequestFactory {
             None => {
                 // Render once to catch templates that can never form a valid URI.
                 let mut probe = String::new();
-                req.path.render_into(&mut probe, &mut RenderContext { seq: 0, rng: fastrand::Rng::with_seed(1) });
+                req.path.render_into(
+                    &mut probe,
+                    &mut RenderContext {
+                        seq: 0,
+                        rng: fastrand::Rng::with_seed(1),
+                    },
+                );
                 self.uri(&probe).map_err(err)?;
                 None
             }
@@ -116,7 +140,8 @@ impl RequestFactory {
 
     fn uri(&self, path: &str) -> Result<Uri, String> {
         let full = format!("{}{}{}", self.uri_prefix, self.base_path, path);
-        full.parse::<Uri>().map_err(|e| format!("path {path:?} does not form a valid URI: {e}"))
+        full.parse::<Uri>()
+            .map_err(|e| format!("path {path:?} does not form a valid URI: {e}"))
     }
 
     /// Picks a request index by weight.
@@ -131,7 +156,12 @@ impl RequestFactory {
     }
 
     /// Builds request `index`. `scratch` is reused between calls to render templates.
-    pub fn build(&self, index: usize, ctx: &mut RenderContext, scratch: &mut String) -> Request<RequestBody> {
+    pub fn build(
+        &self,
+        index: usize,
+        ctx: &mut RenderContext,
+        scratch: &mut String,
+    ) -> Request<RequestBody> {
         let p = &self.prepared[index];
         let uri = match &p.static_uri {
             Some(u) => u.clone(),

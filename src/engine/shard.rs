@@ -42,7 +42,11 @@ pub struct ShardSetup {
 /// This thread's share of the load.
 pub enum ShardWork {
     /// Arrivals `offset, offset + stride, …` served by `slots` workers.
-    Open { offset: u64, stride: u64, slots: usize },
+    Open {
+        offset: u64,
+        stride: u64,
+        slots: usize,
+    },
     /// The listed global user indexes.
     Closed { users: Vec<usize> },
 }
@@ -118,7 +122,12 @@ impl Shard {
     /// Records every request still in flight as aborted (the grace period ran out).
     fn abort_in_flight(&self) {
         let now = self.clock.now();
-        let pending: Vec<(Job, u64)> = self.in_flight.borrow_mut().iter_mut().filter_map(Option::take).collect();
+        let pending: Vec<(Job, u64)> = self
+            .in_flight
+            .borrow_mut()
+            .iter_mut()
+            .filter_map(Option::take)
+            .collect();
         for (job, sent_ns) in pending {
             self.recorder.borrow_mut().record(&Sample {
                 request: job.request,
@@ -179,9 +188,14 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
     let conns = connection_slots(setup.plan.http.version, slots, setup.connections);
     let mut workers = tokio::task::JoinSet::new();
     match setup.work {
-        ShardWork::Open { offset, stride, slots } => {
+        ShardWork::Open {
+            offset,
+            stride,
+            slots,
+        } => {
             let idle = Rc::new(RefCell::new(VecDeque::with_capacity(slots)));
-            let mailboxes: Vec<Rc<Mailbox>> = (0..slots).map(|_| Rc::new(Mailbox::default())).collect();
+            let mailboxes: Vec<Rc<Mailbox>> =
+                (0..slots).map(|_| Rc::new(Mailbox::default())).collect();
             for (slot, mailbox) in mailboxes.iter().enumerate() {
                 let pace = OpenPace {
                     slot,
@@ -193,7 +207,14 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
             // Let every worker register as idle before the first arrival.
             tokio::task::yield_now().await;
             let curve = RateCurve::new(&setup.plan.load.stages);
-            workers.spawn_local(pace_arrivals(shard.clone(), curve, offset, stride, idle, mailboxes));
+            workers.spawn_local(pace_arrivals(
+                shard.clone(),
+                curve,
+                offset,
+                stride,
+                idle,
+                mailboxes,
+            ));
         }
         ShardWork::Closed { users } => {
             let think_ns = match setup.plan.load.model {
@@ -215,7 +236,9 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
     }
     wait_for_workers(&shard, &mut workers, setup.stop_grace).await;
     let opened = shard.opened.get();
-    let recorder = shard.recorder.replace(Recorder::new(crate::metrics::StageBounds::new([(0, 0)]), 0));
+    let recorder = shard
+        .recorder
+        .replace(Recorder::new(crate::metrics::StageBounds::new([(0, 0)]), 0));
     Ok(ShardOutput {
         recorder,
         connections_opened: opened,
@@ -227,15 +250,23 @@ fn connection_slots(version: HttpVersion, slots: usize, connections: usize) -> V
     match version {
         HttpVersion::Http1 => (0..slots).map(|_| Rc::new(ConnSlot::default())).collect(),
         HttpVersion::Http2 => {
-            let shared: Vec<Rc<ConnSlot>> = (0..connections.max(1)).map(|_| Rc::new(ConnSlot::default())).collect();
-            (0..slots).map(|i| shared[i % shared.len()].clone()).collect()
+            let shared: Vec<Rc<ConnSlot>> = (0..connections.max(1))
+                .map(|_| Rc::new(ConnSlot::default()))
+                .collect();
+            (0..slots)
+                .map(|i| shared[i % shared.len()].clone())
+                .collect()
         }
     }
 }
 
 /// Waits for the workers: after the plan ends they finish within the request timeout; after a
 /// stop, within the grace period. Whatever is still in flight then is recorded as aborted.
-async fn wait_for_workers(shard: &Shard, workers: &mut tokio::task::JoinSet<()>, stop_grace: Duration) {
+async fn wait_for_workers(
+    shard: &Shard,
+    workers: &mut tokio::task::JoinSet<()>,
+    stop_grace: Duration,
+) {
     let plan_end = shard.plan.load.total_duration();
     let hard_deadline = plan_end + shard.timeout + Duration::from_secs(1);
     let mut stopped_at: Option<Duration> = None;

@@ -35,10 +35,18 @@ impl FromStr for Segment {
         let (i, n) = s
             .split_once('/')
             .ok_or_else(|| format!("segment {s:?} must look like i/N, e.g. 0/4"))?;
-        let index: u32 = i.trim().parse().map_err(|_| format!("segment index {i:?} is not a number"))?;
-        let count: u32 = n.trim().parse().map_err(|_| format!("segment count {n:?} is not a number"))?;
+        let index: u32 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("segment index {i:?} is not a number"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("segment count {n:?} is not a number"))?;
         if count == 0 || index >= count {
-            return Err(format!("segment {s:?}: the index must be below the count (0-based)"));
+            return Err(format!(
+                "segment {s:?}: the index must be below the count (0-based)"
+            ));
         }
         Ok(Segment { index, count })
     }

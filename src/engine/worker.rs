@@ -37,7 +37,13 @@ pub async fn worker_loop<P: Pace>(shard: Rc<Shard>, slot: usize, conn: Rc<ConnSl
         let request = shard.factory.build(job.request, &mut ctx, &mut scratch);
         let plan = &shard.plan.requests[job.request];
         let ex = conn
-            .exchange(&shard.connector, &shard.opened, request, shard.timeout, |s| plan.status_ok(s))
+            .exchange(
+                &shard.connector,
+                &shard.opened,
+                request,
+                shard.timeout,
+                |s| plan.status_ok(s),
+            )
             .await;
         let done_ns = shard.clock.now();
         shard.finish(

@@ -119,7 +119,19 @@ mod tests {
     #[test]
     fn buckets_are_monotonic_and_contain_their_values() {
         let mut prev = 0;
-        for v in [0u64, 1, 15, 31, 32, 33, 100, 1_000, 65_535, 1_000_000, 100_000_000] {
+        for v in [
+            0u64,
+            1,
+            15,
+            31,
+            32,
+            33,
+            100,
+            1_000,
+            65_535,
+            1_000_000,
+            100_000_000,
+        ] {
             let b = bucket_of(v);
             assert!(b >= prev, "bucket of {v} went backwards");
             assert!(bucket_low(b) <= v, "{v} below its bucket {b}");

@@ -59,7 +59,10 @@ impl StageBounds {
     /// The stage a sample intended at `t_ns` belongs to, and whether it falls in its warm-up.
     #[inline]
     pub fn locate(&self, t_ns: u64) -> (usize, bool) {
-        let i = self.starts.partition_point(|&s| s <= t_ns).saturating_sub(1);
+        let i = self
+            .starts
+            .partition_point(|&s| s <= t_ns)
+            .saturating_sub(1);
         (i, t_ns < self.warmup_ends[i])
     }
 
@@ -97,7 +100,11 @@ impl RequestRecorder {
         slot.service.record(s.service_us());
         self.bytes += s.bytes;
         if s.status != 0 {
-            match self.status_codes.iter_mut().find(|(code, _)| *code == s.status) {
+            match self
+                .status_codes
+                .iter_mut()
+                .find(|(code, _)| *code == s.status)
+            {
                 Some((_, n)) => *n += 1,
                 None => self.status_codes.push((s.status, 1)),
             }
@@ -236,7 +243,8 @@ impl Recorder {
             mine.lag.add(&theirs.lag);
         }
         if other.seconds.len() > self.seconds.len() {
-            self.seconds.resize_with(other.seconds.len(), Default::default);
+            self.seconds
+                .resize_with(other.seconds.len(), Default::default);
         }
         for (a, b) in self.seconds.iter_mut().zip(&other.seconds) {
             a.sent += b.sent;
@@ -311,7 +319,10 @@ mod tests {
         assert_eq!(r.stages[0].warmup[0].sent(), 1);
         assert_eq!(r.stages[0].measured[0].sent(), 1);
         assert_eq!(
-            r.stages[0].measured[1].outcomes[Outcome::Timeout.index()].as_ref().unwrap().count,
+            r.stages[0].measured[1].outcomes[Outcome::Timeout.index()]
+                .as_ref()
+                .unwrap()
+                .count,
             1
         );
         assert_eq!(r.stages[1].measured[1].sent(), 1);

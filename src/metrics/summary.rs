@@ -69,7 +69,11 @@ impl StageResult {
             measured_s: self.measured_s,
             ..Summary::default()
         };
-        for r in self.requests.iter().filter(|r| request.is_none_or(|n| n == r.name)) {
+        for r in self
+            .requests
+            .iter()
+            .filter(|r| request.is_none_or(|n| n == r.name))
+        {
             s.add_request(r);
         }
         s
@@ -80,7 +84,11 @@ impl RunResult {
     /// Measured totals over the selected stages (all when `stage` is `None`).
     pub fn summary(&self, stage: Option<&str>, request: Option<&str>) -> Summary {
         let mut total = Summary::default();
-        for st in self.stages.iter().filter(|s| stage.is_none_or(|n| n == s.name)) {
+        for st in self
+            .stages
+            .iter()
+            .filter(|s| stage.is_none_or(|n| n == s.name))
+        {
             let s = st.summary(request);
             total.sent += s.sent;
             total.ok += s.ok;

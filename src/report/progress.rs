@@ -12,7 +12,13 @@ pub struct ProgressContext {
 
 /// One progress line for elapsed time `t_s`, given this and the previous reading one
 /// `interval_s` earlier.
-pub fn progress_line(ctx: &ProgressContext, t_s: f64, now: &LiveSnapshot, before: &LiveSnapshot, interval_s: f64) -> String {
+pub fn progress_line(
+    ctx: &ProgressContext,
+    t_s: f64,
+    now: &LiveSnapshot,
+    before: &LiveSnapshot,
+    interval_s: f64,
+) -> String {
     let stage = ctx
         .stages
         .iter()
@@ -23,7 +29,11 @@ pub fn progress_line(ctx: &ProgressContext, t_s: f64, now: &LiveSnapshot, before
     } else {
         0.0
     };
-    let pct = if ctx.total_s > 0.0 { (t_s / ctx.total_s * 100.0).min(100.0) } else { 100.0 };
+    let pct = if ctx.total_s > 0.0 {
+        (t_s / ctx.total_s * 100.0).min(100.0)
+    } else {
+        100.0
+    };
     format!(
         "[{t_s:>6.1}s/{:.0}s {pct:>3.0}%] {stage:<10} sent {:>9}  done/s {:>8}  in-flight {:>5}  errors {:>7}  dropped {:>7}",
         ctx.total_s,
@@ -45,8 +55,18 @@ mod tests {
             total_s: 10.0,
             stages: vec![("warm".into(), 0.0, 5.0), ("steady".into(), 5.0, 10.0)],
         };
-        let before = LiveSnapshot { sent: 100, completed: 90, errors: 0, dropped: 0 };
-        let now = LiveSnapshot { sent: 300, completed: 290, errors: 1, dropped: 2 };
+        let before = LiveSnapshot {
+            sent: 100,
+            completed: 90,
+            errors: 0,
+            dropped: 0,
+        };
+        let now = LiveSnapshot {
+            sent: 300,
+            completed: 290,
+            errors: 1,
+            dropped: 2,
+        };
         let line = progress_line(&ctx, 6.0, &now, &before, 1.0);
         assert!(line.contains("steady"), "{line}");
         assert!(line.contains("200.0"), "{line}");

@@ -37,7 +37,10 @@ mod tests {
     fn aligns_columns() {
         let t = super::render_table(
             &["name", "n"],
-            &[vec!["a".into(), "100".into()], vec!["long".into(), "2".into()]],
+            &[
+                vec!["a".into(), "100".into()],
+                vec!["long".into(), "2".into()],
+            ],
             1,
         );
         assert_eq!(t, "  name    n\n  a     100\n  long    2\n");

@@ -12,13 +12,18 @@ pub fn render(result: &RunResult) -> String {
     }
     out.push('\n');
     out.push_str(&stage_table(result));
-    out.push_str("  latency = response complete − intended start (coordinated omission corrected);\n");
+    out.push_str(
+        "  latency = response complete − intended start (coordinated omission corrected);\n",
+    );
     out.push_str("  svc p99 = service time (complete − actual send). Warm-up excluded.\n");
     if !result.thresholds.is_empty() {
         out.push_str("\nthresholds\n");
         for t in &result.thresholds {
             let mark = if t.passed { "✓" } else { "✗" };
-            out.push_str(&format!("  {mark} {:<32} observed {}\n", t.expression, t.observed_text));
+            out.push_str(&format!(
+                "  {mark} {:<32} observed {}\n",
+                t.expression, t.observed_text
+            ));
         }
     }
     out.push_str(&generator_line(result));
@@ -42,7 +47,12 @@ fn headline(r: &RunResult) -> String {
     };
     format!(
         "loadlab · {} · {:.1}s · {} · {} → {}{}\n",
-        r.scenario.name, r.run.duration_s, model, r.scenario.http_version, r.scenario.target, status
+        r.scenario.name,
+        r.run.duration_s,
+        model,
+        r.scenario.http_version,
+        r.scenario.target,
+        status
     )
 }
 
@@ -56,7 +66,10 @@ pub fn warning_banner(r: &RunResult) -> Option<String> {
         ));
     }
     if r.generator.bottleneck {
-        lines.push("!! the load generator was a bottleneck: latency and throughput understate the target".into());
+        lines.push(
+            "!! the load generator was a bottleneck: latency and throughput understate the target"
+                .into(),
+        );
         for w in &r.generator.warnings {
             lines.push(format!("   - {w}"));
         }
@@ -66,7 +79,8 @@ pub fn warning_banner(r: &RunResult) -> Option<String> {
 
 fn stage_table(r: &RunResult) -> String {
     let header = [
-        "stage", "request", "sent", "ok/s", "errors", "dropped", "p50", "p90", "p99", "p99.9", "max", "svc p99",
+        "stage", "request", "sent", "ok/s", "errors", "dropped", "p50", "p90", "p99", "p99.9",
+        "max", "svc p99",
     ];
     let mut rows = Vec::new();
     for stage in &r.stages {
@@ -101,14 +115,22 @@ fn summary_row(stage: &str, request: &str, s: &Summary) -> Vec<String> {
         if s.errors == 0 {
             "0".into()
         } else {
-            format!("{} ({})", format_count(s.errors), format_percent(s.error_rate()))
+            format!(
+                "{} ({})",
+                format_count(s.errors),
+                format_percent(s.error_rate())
+            )
         },
         format_count(s.dropped),
         lat(50.0),
         lat(90.0),
         lat(99.0),
         lat(99.9),
-        if s.latency.count() == 0 { "-".into() } else { format_micros(s.latency.max() as f64) },
+        if s.latency.count() == 0 {
+            "-".into()
+        } else {
+            format_micros(s.latency.max() as f64)
+        },
         if s.service_time.count() == 0 {
             "-".into()
         } else {

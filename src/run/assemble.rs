@@ -3,8 +3,8 @@
 use crate::engine::EngineOutput;
 use crate::metrics::build::{stage_results, timeline, StageSpec};
 use crate::metrics::{
-    Environment, GeneratorHealth, LatencyHistogram, LoadModelInfo, RequestInfo, RunInfo, RunResult, RunStatus,
-    ScenarioInfo, SegmentInfo, SCHEMA_VERSION,
+    Environment, GeneratorHealth, LatencyHistogram, LoadModelInfo, RequestInfo, RunInfo, RunResult,
+    RunStatus, ScenarioInfo, SegmentInfo, SCHEMA_VERSION,
 };
 use crate::report::format::{format_count, format_micros};
 use crate::scenario::{LoadModel, Plan};
@@ -49,9 +49,16 @@ pub fn assemble(plan: &Plan, engine: &EngineOutput, facts: &RunFacts) -> RunResu
         scenario: scenario_info(plan, &facts.target_display),
         run: RunInfo {
             started_at: humantime::format_rfc3339_millis(facts.started_at).to_string(),
-            start_unix_ms: facts.started_at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+            start_unix_ms: facts
+                .started_at
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
             duration_s: elapsed_s,
-            status: if facts.partial_reason.is_some() { RunStatus::Partial } else { RunStatus::Complete },
+            status: if facts.partial_reason.is_some() {
+                RunStatus::Partial
+            } else {
+                RunStatus::Complete
+            },
             partial_reason: facts.partial_reason.clone(),
             segment: (!facts.segment.is_whole()).then_some(SegmentInfo {
                 index: facts.segment.index,

@@ -6,7 +6,9 @@ pub mod demo;
 pub mod output;
 pub mod signals;
 
-use crate::engine::{self, request::RequestFactory, Clock, EngineConfig, LiveCounters, Segment, StopSignal};
+use crate::engine::{
+    self, request::RequestFactory, Clock, EngineConfig, LiveCounters, Segment, StopSignal,
+};
 use crate::metrics::RunResult;
 use crate::redact::Redactor;
 use crate::scenario::{self, Plan, ScenarioError, Target};
@@ -64,12 +66,19 @@ pub async fn prepare(options: RunOptions) -> Result<PreparedRun, RunError> {
         plan.target = if t == "demo" {
             Target::Demo(Default::default())
         } else {
-            Target::Url(scenario::parse_http_url(t).map_err(|m| RunError::Usage(format!("--target: {m}")))?)
+            Target::Url(
+                scenario::parse_http_url(t)
+                    .map_err(|m| RunError::Usage(format!("--target: {m}")))?,
+            )
         };
     }
     let redactor = Redactor::new(&plan.secrets);
-    let dir_path = options.out.clone().unwrap_or_else(|| default_dir(&plan, options.segment));
-    let dir = RunDir::prepare(&dir_path, redactor.clone()).map_err(|e| RunError::CannotRun(e.to_string()))?;
+    let dir_path = options
+        .out
+        .clone()
+        .unwrap_or_else(|| default_dir(&plan, options.segment));
+    let dir = RunDir::prepare(&dir_path, redactor.clone())
+        .map_err(|e| RunError::CannotRun(e.to_string()))?;
     let (target, demo, target_display) = match &plan.target {
         Target::Url(u) => (u.clone(), None, redactor.text(&u.to_string()).into_owned()),
         Target::Demo(opts) => {
@@ -78,13 +87,16 @@ pub async fn prepare(options: RunOptions) -> Result<PreparedRun, RunError> {
             (d.url.clone(), Some(d), shown)
         }
     };
-    let factory = RequestFactory::new(&plan, &target).map_err(|e| RunError::Usage(redactor.text(&e.to_string()).into_owned()))?;
+    let factory = RequestFactory::new(&plan, &target)
+        .map_err(|e| RunError::Usage(redactor.text(&e.to_string()).into_owned()))?;
     let connector = engine::connect::Connector::new(&target, &plan.http)
         .await
         .map_err(|e| RunError::CannotRun(format!("target {target_display}: {e}")))?;
     engine::connect::preflight(&connector)
         .await
-        .map_err(|reason| RunError::CannotRun(format!("target {target_display} is unreachable: {reason}")))?;
+        .map_err(|reason| {
+            RunError::CannotRun(format!("target {target_display} is unreachable: {reason}"))
+        })?;
     let requested = options
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -108,7 +120,13 @@ fn default_dir(plan: &Plan, segment: Segment) -> PathBuf {
     let name: String = plan
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut dir = format!("{name}-{stamp}");
     if !segment.is_whole() {
@@ -120,7 +138,11 @@ fn default_dir(plan: &Plan, segment: Segment) -> PathBuf {
 impl PreparedRun {
     /// Runs the load (blocking the calling task until it ends or `stop` is raised) and writes
     /// the result.
-    pub async fn execute(self, live: Arc<LiveCounters>, stop: StopSignal) -> Result<RunOutcome, RunError> {
+    pub async fn execute(
+        self,
+        live: Arc<LiveCounters>,
+        stop: StopSignal,
+    ) -> Result<RunOutcome, RunError> {
         if let Some(at) = self.options.start_at {
             wait_until(at, &stop).await;
         }
@@ -134,14 +156,20 @@ impl PreparedRun {
         let cpu_before = process_cpu_seconds();
         let clock = Clock::start();
         let (plan, factory, engine_stop) = (self.plan.clone(), self.factory.clone(), stop.clone());
-        let engine = tokio::task::spawn_blocking(move || engine::run(plan, &config, factory, clock, engine_stop, live))
-            .await
-            .map_err(|e| RunError::CannotRun(format!("engine task failed: {e}")))?
-            .map_err(|e| RunError::CannotRun(e.to_string()))?;
+        let engine = tokio::task::spawn_blocking(move || {
+            engine::run(plan, &config, factory, clock, engine_stop, live)
+        })
+        .await
+        .map_err(|e| RunError::CannotRun(format!("engine task failed: {e}")))?
+        .map_err(|e| RunError::CannotRun(e.to_string()))?;
         let planned = self.plan.load.total_duration();
         let facts = RunFacts {
             started_at,
-            elapsed: if stop.is_stopped() { clock.elapsed().min(planned) } else { planned },
+            elapsed: if stop.is_stopped() {
+                clock.elapsed().min(planned)
+            } else {
+                planned
+            },
             partial_reason: stop.reason(),
             segment: self.options.segment,
             cpu_seconds: process_cpu_seconds() - cpu_before,
@@ -164,10 +192,15 @@ impl PreparedRun {
             Err(e) => {
                 let redactor = Redactor::new(&self.plan.secrets);
                 match output::write_fallback(result, &redactor) {
-                    Ok(p) => Err(RunError::CannotRun(format!("{e}; the result was saved to {} instead", p.display()))),
+                    Ok(p) => Err(RunError::CannotRun(format!(
+                        "{e}; the result was saved to {} instead",
+                        p.display()
+                    ))),
                     Err(json) => {
                         println!("{json}");
-                        Err(RunError::CannotRun(format!("{e}; the result was printed to standard output instead")))
+                        Err(RunError::CannotRun(format!(
+                            "{e}; the result was printed to standard output instead"
+                        )))
                     }
                 }
             }

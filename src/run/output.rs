@@ -93,7 +93,8 @@ impl RunDir {
 
 /// The redacted JSON text of a result.
 pub fn result_json(result: &RunResult, redactor: &Redactor) -> Result<String, OutputError> {
-    let mut value = serde_json::to_value(result).map_err(|e| OutputError::Serialize(e.to_string()))?;
+    let mut value =
+        serde_json::to_value(result).map_err(|e| OutputError::Serialize(e.to_string()))?;
     redactor.json(&mut value);
     serde_json::to_string_pretty(&value).map_err(|e| OutputError::Serialize(e.to_string()))
 }
@@ -104,7 +105,10 @@ pub fn write_fallback(result: &RunResult, redactor: &Redactor) -> Result<PathBuf
     let json = result_json(result, redactor).map_err(|e| e.to_string())?;
     let name = format!(
         "loadlab-{}-{}.json",
-        result.scenario.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+        result
+            .scenario
+            .name
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
         result.run.start_unix_ms
     );
     let path = std::env::temp_dir().join(name);
@@ -114,7 +118,13 @@ pub fn write_fallback(result: &RunResult, redactor: &Redactor) -> Result<PathBuf
 
 /// Reads a run directory's `result.json`.
 pub fn read_result(dir: &Path) -> Result<RunResult, String> {
-    let path = if dir.is_dir() { dir.join("result.json") } else { dir.to_path_buf() };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{} is not a loadlab result: {e}", path.display()))
+    let path = if dir.is_dir() {
+        dir.join("result.json")
+    } else {
+        dir.to_path_buf()
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a loadlab result: {e}", path.display()))
 }

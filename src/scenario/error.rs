@@ -107,10 +107,9 @@ pub fn location_of(text: &str, offset: usize) -> Location {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |nl| before[nl + 1..].chars().count())
-        + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+        before[nl + 1..].chars().count()
+    }) + 1;
     Location { line, column }
 }
 
@@ -128,7 +127,11 @@ mod tests {
 
     #[test]
     fn field_paths_render_like_toml() {
-        let p = FieldPath::root().key("load").key("stage").index(2).key("rate");
+        let p = FieldPath::root()
+            .key("load")
+            .key("stage")
+            .index(2)
+            .key("rate");
         assert_eq!(p.to_string(), "load.stage[2].rate");
     }
 

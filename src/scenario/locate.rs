@@ -78,13 +78,27 @@ rate = 10
 
     #[test]
     fn finds_values_inside_arrays_of_tables() {
-        let path = FieldPath::root().key("load").key("stage").index(1).key("duration");
-        assert_eq!(locate(TEXT, &path), Some(Location { line: 9, column: 12 }));
+        let path = FieldPath::root()
+            .key("load")
+            .key("stage")
+            .index(1)
+            .key("duration");
+        assert_eq!(
+            locate(TEXT, &path),
+            Some(Location {
+                line: 9,
+                column: 12
+            })
+        );
     }
 
     #[test]
     fn missing_field_points_at_the_parent() {
-        let path = FieldPath::root().key("load").key("stage").index(0).key("rate");
+        let path = FieldPath::root()
+            .key("load")
+            .key("stage")
+            .index(0)
+            .key("rate");
         let loc = locate(TEXT, &path).expect("parent found");
         assert_eq!(loc.line, 5);
     }
@@ -95,7 +109,12 @@ rate = 10
 pub fn path_at(text: &str, offset: usize) -> Option<FieldPath> {
     let doc = ImDocument::parse(text).ok()?;
     let mut found = None;
-    walk(Node::Item(doc.as_item()), &FieldPath::root(), offset, &mut found);
+    walk(
+        Node::Item(doc.as_item()),
+        &FieldPath::root(),
+        offset,
+        &mut found,
+    );
     found
 }
 
@@ -124,7 +143,9 @@ fn walk(node: Node<'_>, path: &FieldPath, offset: usize, found: &mut Option<Fiel
             Value::InlineTable(t) => {
                 for (k, value) in t.iter() {
                     let child = path.key(k);
-                    if covers(value.span(), offset) || covers(t.key(k).and_then(|key| key.span()), offset) {
+                    if covers(value.span(), offset)
+                        || covers(t.key(k).and_then(|key| key.span()), offset)
+                    {
                         *found = Some(child.clone());
                     }
                     walk(Node::Value(value), &child, offset, found);

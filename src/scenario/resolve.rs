@@ -41,7 +41,8 @@ pub fn resolve(raw: RawScenario, source: ScenarioSource, ctx: &ResolveContext) -
     let load = resolve_load(&raw.load, &root.key("load"))?;
     let http = r.resolve_http(&raw.http, &target, &load, &root.key("http"))?;
     let requests = r.resolve_requests(&raw.requests, &root.key("request"))?;
-    let thresholds = resolve_thresholds(&raw.thresholds, &requests, &load, &root.key("thresholds"))?;
+    let thresholds =
+        resolve_thresholds(&raw.thresholds, &requests, &load, &root.key("thresholds"))?;
     let profile = match &raw.profile {
         Some(p) => Some(r.resolve_profile(p, &load, &root.key("profile"))?),
         None => None,
@@ -73,7 +74,10 @@ fn resolve_demo(raw: Option<&RawDemo>, at: &FieldPath) -> Resolved<DemoOptions> 
     let Some(raw) = raw else { return Ok(demo) };
     if let Some(scale) = raw.delay_scale {
         if !(scale.is_finite() && scale > 0.0) {
-            return Err(FieldError::new(at.key("delay_scale"), "must be a positive number"));
+            return Err(FieldError::new(
+                at.key("delay_scale"),
+                "must be a positive number",
+            ));
         }
         demo.delay_scale = scale;
     }
@@ -95,12 +99,20 @@ impl Resolver<'_> {
     fn static_url(&mut self, text: &str, at: &FieldPath) -> Resolved<Uri> {
         let t = self.template(text, at)?;
         let Some(value) = t.static_value() else {
-            return Err(FieldError::new(at.clone(), "only {{env.X}} may be used in a URL"));
+            return Err(FieldError::new(
+                at.clone(),
+                "only {{env.X}} may be used in a URL",
+            ));
         };
         parse_http_url(value).map_err(|m| FieldError::new(at.clone(), m))
     }
 
-    fn resolve_target(&mut self, text: &str, demo: DemoOptions, at: &FieldPath) -> Resolved<Target> {
+    fn resolve_target(
+        &mut self,
+        text: &str,
+        demo: DemoOptions,
+        at: &FieldPath,
+    ) -> Resolved<Target> {
         if text.trim() == "demo" {
             return Ok(Target::Demo(demo));
         }
@@ -116,7 +128,10 @@ impl Resolver<'_> {
             .map(|(name, value)| {
                 let field = at.key(name);
                 let header = HeaderName::try_from(name.as_str()).map_err(|_| {
-                    FieldError::new(field.clone(), format!("{name:?} is not a valid header name"))
+                    FieldError::new(
+                        field.clone(),
+                        format!("{name:?} is not a valid header name"),
+                    )
                 })?;
                 Ok((header, self.template(value, &field)?))
             })
@@ -140,7 +155,11 @@ impl Resolver<'_> {
                 ))
             }
         };
-        let timeout = optional_duration(raw.timeout.as_deref(), Duration::from_secs(30), &at.key("timeout"))?;
+        let timeout = optional_duration(
+            raw.timeout.as_deref(),
+            Duration::from_secs(30),
+            &at.key("timeout"),
+        )?;
         let connect_timeout = optional_duration(
             raw.connect_timeout.as_deref(),
             Duration::from_secs(5),
@@ -156,7 +175,11 @@ impl Resolver<'_> {
             .transpose()?;
         let (connections, max_in_flight) = match (version, load.model) {
             (_, LoadModel::Closed { .. }) => {
-                let users = load.stages.iter().map(|s| s.from.max(s.to)).fold(0.0, f64::max) as usize;
+                let users = load
+                    .stages
+                    .iter()
+                    .map(|s| s.from.max(s.to))
+                    .fold(0.0, f64::max) as usize;
                 let conns = match version {
                     HttpVersion::Http1 => users.max(1),
                     HttpVersion::Http2 => connections.unwrap_or(1).min(users.max(1)),
@@ -226,7 +249,11 @@ impl Resolver<'_> {
         })
     }
 
-    fn resolve_requests(&mut self, raw: &[RawRequest], at: &FieldPath) -> Resolved<Vec<RequestPlan>> {
+    fn resolve_requests(
+        &mut self,
+        raw: &[RawRequest],
+        at: &FieldPath,
+    ) -> Resolved<Vec<RequestPlan>> {
         if raw.is_empty() {
             return Err(FieldError::new(
                 at.clone(),
@@ -239,10 +266,16 @@ impl Resolver<'_> {
             .map(|(i, req)| {
                 let at = at.index(i);
                 if req.name.trim().is_empty() || req.name.contains(':') {
-                    return Err(FieldError::new(at.key("name"), "must be non-empty and contain no `:`"));
+                    return Err(FieldError::new(
+                        at.key("name"),
+                        "must be non-empty and contain no `:`",
+                    ));
                 }
                 if !seen.insert(req.name.clone()) {
-                    return Err(FieldError::new(at.key("name"), format!("duplicate request name {:?}", req.name)));
+                    return Err(FieldError::new(
+                        at.key("name"),
+                        format!("duplicate request name {:?}", req.name),
+                    ));
                 }
                 self.resolve_request(req, &at)
             })
@@ -256,18 +289,27 @@ impl Resolver<'_> {
                 .map_err(|_| FieldError::new(at.key("method"), format!("invalid method {m:?}")))?,
         };
         if !raw.path.starts_with('/') {
-            return Err(FieldError::new(at.key("path"), "must start with `/` (the target holds scheme, host and port)"));
+            return Err(FieldError::new(
+                at.key("path"),
+                "must start with `/` (the target holds scheme, host and port)",
+            ));
         }
         let path = self.template(&raw.path, &at.key("path"))?;
         let body = match (&raw.body, &raw.body_file) {
             (Some(_), Some(_)) => {
-                return Err(FieldError::new(at.key("body_file"), "set either body or body_file, not both"))
+                return Err(FieldError::new(
+                    at.key("body_file"),
+                    "set either body or body_file, not both",
+                ))
             }
             (Some(text), None) => Some(Body::Template(self.template(text, &at.key("body"))?)),
             (None, Some(file)) => {
                 let full = self.ctx.base_dir.join(file);
                 let bytes = std::fs::read(&full).map_err(|e| {
-                    FieldError::new(at.key("body_file"), format!("cannot read {}: {e}", full.display()))
+                    FieldError::new(
+                        at.key("body_file"),
+                        format!("cannot read {}: {e}", full.display()),
+                    )
                 })?;
                 Some(Body::Bytes(bytes.into()))
             }
@@ -276,7 +318,12 @@ impl Resolver<'_> {
         let weight = match raw.weight {
             None => 1,
             Some(w) if (1..=1_000_000).contains(&w) => w as u32,
-            Some(_) => return Err(FieldError::new(at.key("weight"), "must be between 1 and 1000000")),
+            Some(_) => {
+                return Err(FieldError::new(
+                    at.key("weight"),
+                    "must be between 1 and 1000000",
+                ))
+            }
         };
         let expect_status = match &raw.expect_status {
             None => Vec::new(),
@@ -298,7 +345,12 @@ impl Resolver<'_> {
         })
     }
 
-    fn resolve_profile(&mut self, raw: &RawProfile, load: &LoadPlan, at: &FieldPath) -> Resolved<ProfilePlan> {
+    fn resolve_profile(
+        &mut self,
+        raw: &RawProfile,
+        load: &LoadPlan,
+        at: &FieldPath,
+    ) -> Resolved<ProfilePlan> {
         let url = self.static_url(&raw.url, &at.key("url"))?;
         let stages = if raw.stages.is_empty() {
             vec![longest_stage(load)]
@@ -352,7 +404,11 @@ impl Resolver<'_> {
             None => None,
             Some(url) => Some(ScrapePlan {
                 url: self.static_url(url, &at.key("url"))?,
-                interval: optional_duration(raw.interval.as_deref(), Duration::from_secs(2), &at.key("interval"))?,
+                interval: optional_duration(
+                    raw.interval.as_deref(),
+                    Duration::from_secs(2),
+                    &at.key("interval"),
+                )?,
                 series: raw.series.clone(),
                 headers: self.headers(&raw.headers, &at.key("headers"))?,
             }),
@@ -360,14 +416,25 @@ impl Resolver<'_> {
         let query = match &raw.prometheus {
             None => {
                 if !raw.queries.is_empty() {
-                    return Err(FieldError::new(at.key("queries"), "queries need `prometheus = \"http://...\"`, the server to ask"));
+                    return Err(FieldError::new(
+                        at.key("queries"),
+                        "queries need `prometheus = \"http://...\"`, the server to ask",
+                    ));
                 }
                 None
             }
             Some(url) => Some(QueryPlan {
                 prometheus: self.static_url(url, &at.key("prometheus"))?,
-                queries: raw.queries.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                step: optional_duration(raw.step.as_deref(), Duration::from_secs(1), &at.key("step"))?,
+                queries: raw
+                    .queries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                step: optional_duration(
+                    raw.step.as_deref(),
+                    Duration::from_secs(1),
+                    &at.key("step"),
+                )?,
             }),
         };
         Ok(MetricsPlan { scrape, query })
@@ -398,17 +465,26 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
             LoadModel::Open
         }
         "closed" => LoadModel::Closed {
-            think_time: optional_duration(raw.think_time.as_deref(), Duration::ZERO, &at.key("think_time"))?,
+            think_time: optional_duration(
+                raw.think_time.as_deref(),
+                Duration::ZERO,
+                &at.key("think_time"),
+            )?,
         },
         other => {
             return Err(FieldError::new(
                 at.key("model"),
-                format!("unknown model {other:?}; use \"open\" (arrival rate) or \"closed\" (users)"),
+                format!(
+                    "unknown model {other:?}; use \"open\" (arrival rate) or \"closed\" (users)"
+                ),
             ))
         }
     };
     if raw.stages.is_empty() {
-        return Err(FieldError::new(at.key("stage"), "no [[load.stage]] defined"));
+        return Err(FieldError::new(
+            at.key("stage"),
+            "no [[load.stage]] defined",
+        ));
     }
     let mut stages: Vec<StagePlan> = Vec::with_capacity(raw.stages.len());
     let mut start = Duration::ZERO;
@@ -417,19 +493,32 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
         let at = at.key("stage").index(i);
         let name = s.name.clone().unwrap_or_else(|| format!("stage{}", i + 1));
         if name.contains(':') || name.trim().is_empty() {
-            return Err(FieldError::new(at.key("name"), "must be non-empty and contain no `:`"));
+            return Err(FieldError::new(
+                at.key("name"),
+                "must be non-empty and contain no `:`",
+            ));
         }
         if stages.iter().any(|p| p.name == name) {
-            return Err(FieldError::new(at.key("name"), format!("duplicate stage name {name:?}")));
+            return Err(FieldError::new(
+                at.key("name"),
+                format!("duplicate stage name {name:?}"),
+            ));
         }
-        let duration = parse_duration(&s.duration).map_err(|m| FieldError::new(at.key("duration"), m))?;
+        let duration =
+            parse_duration(&s.duration).map_err(|m| FieldError::new(at.key("duration"), m))?;
         if duration.is_zero() {
-            return Err(FieldError::new(at.key("duration"), "must be longer than zero"));
+            return Err(FieldError::new(
+                at.key("duration"),
+                "must be longer than zero",
+            ));
         }
         let target = stage_level(s, model, &at)?;
         let warmup = optional_duration(s.warmup.as_deref(), Duration::ZERO, &at.key("warmup"))?;
         if warmup >= duration {
-            return Err(FieldError::new(at.key("warmup"), "must be shorter than the stage's duration"));
+            return Err(FieldError::new(
+                at.key("warmup"),
+                "must be shorter than the stage's duration",
+            ));
         }
         let from = if s.ramp { level } else { target };
         stages.push(StagePlan {
@@ -499,7 +588,10 @@ fn resolve_thresholds(
                     let names: Vec<&str> = requests.iter().map(|r| r.name.as_str()).collect();
                     return Err(FieldError::new(
                         field,
-                        format!("no request named {req:?}; requests are: {}", names.join(", ")),
+                        format!(
+                            "no request named {req:?}; requests are: {}",
+                            names.join(", ")
+                        ),
                     ));
                 }
             }
@@ -527,7 +619,10 @@ fn status_code(code: i64, at: &FieldPath) -> Resolved<u16> {
     if (100..=599).contains(&code) {
         Ok(code as u16)
     } else {
-        Err(FieldError::new(at.clone(), format!("{code} is not an HTTP status code")))
+        Err(FieldError::new(
+            at.clone(),
+            format!("{code} is not an HTTP status code"),
+        ))
     }
 }
 

@@ -43,10 +43,7 @@ impl Default for Template {
 
 impl Template {
     /// Compiles `source`, resolving `{{env.X}}` through `env` (values become secrets).
-    pub fn compile(
-        source: &str,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Compiled, String> {
+    pub fn compile(source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Compiled, String> {
         let mut parts = Vec::new();
         let mut secrets = Vec::new();
         let mut rest = source;
@@ -135,7 +132,9 @@ fn compile_expr(
     if let Some(name) = expr.strip_prefix("env.") {
         let name = name.trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("invalid environment variable name in `{{{{{expr}}}}}`"));
+            return Err(format!(
+                "invalid environment variable name in `{{{{{expr}}}}}`"
+            ));
         }
         let value = env(name).ok_or_else(|| {
             format!("environment variable {name} is not set (used as `{{{{env.{name}}}}}`)")
@@ -157,7 +156,9 @@ fn compile_expr(
                 .parse()
                 .map_err(|_| format!("`{{{{rand {a} {b}}}}}`: {b:?} is not an integer"))?;
             if low > high {
-                return Err(format!("`{{{{rand {a} {b}}}}}`: the low bound is above the high bound"));
+                return Err(format!(
+                    "`{{{{rand {a} {b}}}}}`: the low bound is above the high bound"
+                ));
             }
             Ok(Part::Rand { low, high })
         }
@@ -240,8 +241,14 @@ mod tests {
         assert!(Template::compile("{{nope}}", &env)
             .unwrap_err()
             .contains("unknown template function"));
-        assert!(Template::compile("{{rand 5 1}}", &env).unwrap_err().contains("low bound"));
-        assert!(Template::compile("{{rand x 1}}", &env).unwrap_err().contains("not an integer"));
-        assert!(Template::compile("a {{seq", &env).unwrap_err().contains("unclosed"));
+        assert!(Template::compile("{{rand 5 1}}", &env)
+            .unwrap_err()
+            .contains("low bound"));
+        assert!(Template::compile("{{rand x 1}}", &env)
+            .unwrap_err()
+            .contains("not an integer"));
+        assert!(Template::compile("a {{seq", &env)
+            .unwrap_err()
+            .contains("unclosed"));
     }
 }

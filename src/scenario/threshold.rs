@@ -102,7 +102,11 @@ pub enum MetricUnit {
 pub fn parse_threshold(key: &str, value: &str) -> Result<Threshold, String> {
     let (stage, rest) = match key.split_once(':') {
         Some((s, r)) if !s.trim().is_empty() => (Some(s.trim().to_string()), r.trim()),
-        Some(_) => return Err(format!("threshold key {key:?}: empty stage name before `:`")),
+        Some(_) => {
+            return Err(format!(
+                "threshold key {key:?}: empty stage name before `:`"
+            ))
+        }
         None => (None, key.trim()),
     };
     let (request, metric_name) = split_metric(rest);
@@ -222,20 +226,37 @@ mod tests {
 
     #[test]
     fn errors_rate_and_drops() {
-        assert_eq!(parse_threshold("errors", "< 1%").unwrap().metric, Metric::ErrorRate);
+        assert_eq!(
+            parse_threshold("errors", "< 1%").unwrap().metric,
+            Metric::ErrorRate
+        );
         assert_eq!(parse_threshold("errors", "< 1%").unwrap().limit, 0.01);
-        assert_eq!(parse_threshold("errors", "== 0").unwrap().metric, Metric::ErrorCount);
+        assert_eq!(
+            parse_threshold("errors", "== 0").unwrap().metric,
+            Metric::ErrorCount
+        );
         let r = parse_threshold("rate", "> 900/s").unwrap();
         assert_eq!((r.metric, r.op, r.limit), (Metric::Rate, Op::Gt, 900.0));
-        assert_eq!(parse_threshold("dropped", "== 0").unwrap().metric, Metric::Dropped);
+        assert_eq!(
+            parse_threshold("dropped", "== 0").unwrap().metric,
+            Metric::Dropped
+        );
     }
 
     #[test]
     fn helpful_errors() {
-        assert!(parse_threshold("p99", "200ms").unwrap_err().contains("operator"));
-        assert!(parse_threshold("p99", "< 200").unwrap_err().contains("duration"));
-        assert!(parse_threshold("latency", "< 2s").unwrap_err().contains("unknown metric"));
-        assert!(parse_threshold(":p99", "< 2s").unwrap_err().contains("empty stage"));
+        assert!(parse_threshold("p99", "200ms")
+            .unwrap_err()
+            .contains("operator"));
+        assert!(parse_threshold("p99", "< 200")
+            .unwrap_err()
+            .contains("duration"));
+        assert!(parse_threshold("latency", "< 2s")
+            .unwrap_err()
+            .contains("unknown metric"));
+        assert!(parse_threshold(":p99", "< 2s")
+            .unwrap_err()
+            .contains("empty stage"));
     }
 
     #[test]
