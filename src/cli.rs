@@ -50,6 +50,9 @@ pub struct RunArgs {
     /// Engine threads (default: the CPUs this process may use).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Also profile loadlab itself (pprof-rs), to see whether the generator is the bottleneck.
+    #[arg(long)]
+    pub self_profile: bool,
     /// No progress line and no summary; only errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -15,6 +15,7 @@ pub async fn run(args: RunArgs) -> Result<u8, Failure> {
         start_at: args.start_at,
         target: args.target.clone(),
         threads: args.threads.map(|t| t as usize),
+        self_profile: args.self_profile,
     };
     let stop = StopSignal::new();
     run::signals::install(stop.clone())

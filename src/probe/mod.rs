@@ -24,6 +24,7 @@ mod prom_scrape;
 mod prom_series;
 mod prom_store;
 mod prom_text;
+pub mod results;
 mod tls;
 
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub use prom_query::{choose_step, query_range, MAX_POINTS_PER_SERIES};
 pub use prom_scrape::{scrape_loop, ScrapeResult, ScrapeSpec, DEFAULT_SERIES};
 pub use prom_series::{MetricSeries, SeriesKind, SeriesSelector};
 pub use prom_text::{parse_text, MetricFamily, MetricType, PromParseError, PromSample};
+pub use results::{CaptureStatus, MetricsResults, ProbeResults, ProfileCapture, QueryResult, ScrapeSummary, StageValue};
 pub use tls::ProbeTls;
 
 use std::time::Duration;

@@ -26,8 +26,89 @@ pub fn render(result: &RunResult) -> String {
             ));
         }
     }
+    out.push_str(&probes_section(result));
     out.push_str(&generator_line(result));
     out
+}
+
+/// Top functions of each profile capture and the target's CPU use per stage.
+fn probes_section(r: &RunResult) -> String {
+    let probes = crate::probe::ProbeResults::from_value(&r.probes);
+    let mut out = String::new();
+    for c in probes.profiles.iter().chain(&probes.self_profile) {
+        let who = if c.url == "self" { "loadlab itself".to_string() } else { format!("stage {}", c.stage) };
+        match (&c.summary, &c.reason) {
+            (Some(summary), _) => {
+                let mut per_req = c
+                    .cpu_seconds_per_1k_requests
+                    .map(|v| format!(", {v:.3} CPU s per 1,000 requests in the profile"))
+                    .unwrap_or_default();
+                if let Some(v) = c.process_cpu_seconds_per_1k_requests {
+                    per_req.push_str(&format!(", {v:.3} by the process's own counter"));
+                }
+                out.push_str(&format!(
+                    "
+{:?} profile, {who} ({:.0}s, {} requests{per_req})
+",
+                    c.kind,
+                    c.window_s[1] - c.window_s[0],
+                    format_count(c.requests_in_window)
+                ));
+                let rows: Vec<Vec<String>> = summary
+                    .top
+                    .iter()
+                    .take(5)
+                    .map(|f| {
+                        vec![
+                            format_percent(f.flat_share),
+                            format_percent(f.cum_share),
+                            truncate(&f.name, 90),
+                        ]
+                    })
+                    .collect();
+                out.push_str(&render_table(&["flat", "cum", "function"], &rows, 0));
+            }
+            (None, reason) => out.push_str(&format!(
+                "
+{:?} profile, {who}: FAILED — {}\n",
+                c.kind,
+                reason.as_deref().unwrap_or("no reason given")
+            )),
+        }
+    }
+    if let Some(m) = &probes.metrics {
+        if !m.cpu_cores_by_stage.is_empty() {
+            let cells: Vec<String> = m.cpu_cores_by_stage.iter().map(|s| format!("{} {:.2}", s.stage, s.value)).collect();
+            out.push_str(&format!("
+target CPU cores used: {}\n", cells.join(" · ")));
+        }
+        if let Some(s) = &m.scrape {
+            if s.scrapes_failed > 0 {
+                out.push_str(&format!(
+                    "metrics: {} of {} scrapes of {} failed (last: {})\n",
+                    s.scrapes_failed,
+                    s.scrapes_failed + s.scrapes_ok,
+                    s.url,
+                    s.last_error.as_deref().unwrap_or("?")
+                ));
+            }
+        }
+        for q in &m.queries {
+            match &q.error {
+                Some(e) => out.push_str(&format!("query {}: FAILED — {e}\n", q.name)),
+                None => out.push_str(&format!("query {}: {} series\n", q.name, q.series.len())),
+            }
+        }
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
 }
 
 fn headline(r: &RunResult) -> String {

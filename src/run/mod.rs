@@ -4,6 +4,7 @@
 pub mod assemble;
 pub mod demo;
 pub mod output;
+pub mod probes;
 pub mod signals;
 
 use crate::engine::{
@@ -29,6 +30,8 @@ pub struct RunOptions {
     /// Replaces the scenario's `target` (same validation).
     pub target: Option<String>,
     pub threads: Option<usize>,
+    /// Profile loadlab itself while it drives the load.
+    pub self_profile: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +90,7 @@ pub async fn prepare(options: RunOptions) -> Result<PreparedRun, RunError> {
             (d.url.clone(), Some(d), shown)
         }
     };
+    plan.resolve_probe_urls(&target);
     let factory = RequestFactory::new(&plan, &target)
         .map_err(|e| RunError::Usage(redactor.text(&e.to_string()).into_owned()))?;
     let connector = engine::connect::Connector::new(&target, &plan.http)
@@ -155,6 +159,8 @@ impl PreparedRun {
         let started_at = SystemTime::now();
         let cpu_before = process_cpu_seconds();
         let clock = Clock::start();
+        let probes = probes::start(&self.plan, clock, &stop);
+        let self_profile = self.options.self_profile.then(start_self_profile).flatten();
         let (plan, factory, engine_stop) = (self.plan.clone(), self.factory.clone(), stop.clone());
         let engine = tokio::task::spawn_blocking(move || {
             engine::run(plan, &config, factory, clock, engine_stop, live)
@@ -176,6 +182,11 @@ impl PreparedRun {
             target_display: self.target_display.clone(),
         };
         let mut result = assemble(&self.plan, &engine, &facts);
+        let mut found = probes.finish(&self.plan, &result, &self.dir).await;
+        found.self_profile = self_profile.and_then(|guard| finish_self_profile(guard, &self.dir, &result));
+        if !found.is_empty() {
+            result.probes = serde_json::to_value(&found).unwrap_or_default();
+        }
         result.thresholds = crate::analysis::thresholds::evaluate(&result, &self.plan.thresholds);
         let passed = result.thresholds.iter().all(|t| t.passed);
         let result_path = self.write(&result)?;
@@ -215,4 +226,53 @@ async fn wait_until(at: SystemTime, stop: &StopSignal) {
         };
         tokio::time::sleep(left.min(Duration::from_millis(100))).await;
     }
+}
+
+fn start_self_profile() -> Option<pprof::ProfilerGuard<'static>> {
+    pprof::ProfilerGuardBuilder::default()
+        .frequency(100)
+        .blocklist(&["libc", "libgcc", "pthread", "vdso"])
+        .build()
+        .ok()
+}
+
+/// loadlab's own profile: written beside the target's, summarised like them.
+fn finish_self_profile(
+    guard: pprof::ProfilerGuard<'static>,
+    dir: &RunDir,
+    result: &RunResult,
+) -> Option<crate::probe::ProfileCapture> {
+    use pprof::protos::Message;
+    let report = guard.report().build().ok()?;
+    let encoded = report.pprof().ok()?.encode_to_vec();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &encoded).ok()?;
+    let raw = gz.finish().ok()?;
+    let profile = crate::probe::decode_profile(&raw).ok()?;
+    let summary = crate::probe::summarize(&profile, crate::probe::ProfileKind::Cpu, 20).ok()?;
+    let index = crate::probe::value_index(&profile, crate::probe::ProfileKind::Cpu)?;
+    let mut folded = crate::probe::folded_stacks(&profile, index);
+    let raw_file = dir.write_bytes("profiles/loadlab-self.pb.gz", &raw).ok().map(|_| "profiles/loadlab-self.pb.gz".to_string());
+    let flame = crate::probe::flame_graph_svg(&folded, "loadlab (self) CPU profile")
+        .ok()
+        .and_then(|svg| dir.write_text("profiles/loadlab-self.svg", &svg).ok())
+        .map(|_| "profiles/loadlab-self.svg".to_string());
+    folded.sort_by(|a, b| b.1.cmp(&a.1));
+    folded.truncate(5_000);
+    let sent: u64 = result.timeline.iter().map(|s| s.completed as u64).sum();
+    Some(crate::probe::ProfileCapture {
+        stage: "(run)".into(),
+        kind: crate::probe::ProfileKind::Cpu,
+        url: "self".into(),
+        window_s: [0.0, result.run.duration_s],
+        status: crate::probe::CaptureStatus::Ok,
+        reason: None,
+        raw_file,
+        flame_graph_file: flame,
+        process_cpu_seconds_per_1k_requests: None,
+        cpu_seconds_per_1k_requests: (sent > 0).then(|| summary.total_value as f64 / 1e9 / sent as f64 * 1000.0),
+        summary: Some(summary),
+        requests_in_window: sent,
+        folded,
+    })
 }

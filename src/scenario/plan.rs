@@ -161,13 +161,7 @@ impl LoadPlan {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProfileKind {
-    Cpu,
-    Heap,
-    Goroutine,
-}
+pub use crate::probe::ProfileKind;
 
 #[derive(Debug, Clone)]
 pub struct ProfilePlan {
@@ -199,4 +193,24 @@ pub struct QueryPlan {
     pub prometheus: Uri,
     pub queries: Vec<(String, String)>,
     pub step: Duration,
+}
+
+impl Plan {
+    /// Resolves probe URLs given as paths (`/metrics`) against the target's scheme and authority.
+    pub fn resolve_probe_urls(&mut self, target: &Uri) {
+        let absolute = |u: &Uri| -> Uri {
+            if u.authority().is_some() {
+                return u.clone();
+            }
+            let mut parts = target.clone().into_parts();
+            parts.path_and_query = u.path_and_query().cloned();
+            Uri::from_parts(parts).unwrap_or_else(|_| u.clone())
+        };
+        if let Some(p) = &mut self.profile {
+            p.url = absolute(&p.url);
+        }
+        if let Some(s) = self.metrics.as_mut().and_then(|m| m.scrape.as_mut()) {
+            s.url = absolute(&s.url);
+        }
+    }
 }

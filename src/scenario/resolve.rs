@@ -107,6 +107,16 @@ impl Resolver<'_> {
         parse_http_url(value).map_err(|m| FieldError::new(at.clone(), m))
     }
 
+    /// Probe URLs may be absolute, or a path (`/debug/pprof/profile`) on the target itself.
+    fn probe_url(&mut self, text: &str, at: &FieldPath) -> Resolved<Uri> {
+        if text.starts_with('/') {
+            return text
+                .parse::<Uri>()
+                .map_err(|e| FieldError::new(at.clone(), format!("invalid path {text:?}: {e}")));
+        }
+        self.static_url(text, at)
+    }
+
     fn resolve_target(
         &mut self,
         text: &str,
@@ -351,7 +361,7 @@ impl Resolver<'_> {
         load: &LoadPlan,
         at: &FieldPath,
     ) -> Resolved<ProfilePlan> {
-        let url = self.static_url(&raw.url, &at.key("url"))?;
+        let url = self.probe_url(&raw.url, &at.key("url"))?;
         let stages = if raw.stages.is_empty() {
             vec![longest_stage(load)]
         } else {
@@ -403,13 +413,22 @@ impl Resolver<'_> {
         let scrape = match &raw.url {
             None => None,
             Some(url) => Some(ScrapePlan {
-                url: self.static_url(url, &at.key("url"))?,
+                url: self.probe_url(url, &at.key("url"))?,
                 interval: optional_duration(
                     raw.interval.as_deref(),
                     Duration::from_secs(2),
                     &at.key("interval"),
                 )?,
-                series: raw.series.clone(),
+                series: raw
+                    .series
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        crate::probe::SeriesSelector::parse(text)
+                            .map(|_| text.clone())
+                            .map_err(|e| FieldError::new(at.key("series").index(i), e.to_string()))
+                    })
+                    .collect::<Resolved<_>>()?,
                 headers: self.headers(&raw.headers, &at.key("headers"))?,
             }),
         };
