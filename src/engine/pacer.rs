@@ -1,10 +1,15 @@
 //! The open model's pacer: at each arrival time, hand the arrival to an idle worker, or count
-//! it as dropped when `max_in_flight` requests are already in flight. Arrivals are never queued.
+//! it as dropped when `max_in_flight` requests are already in flight — or, with
+//! `overload = "queue"`, queue it for the next free worker (bounded; beyond that, dropped).
 
 use super::schedule::RateCurve;
 use super::shard::Shard;
-use super::worker::{sleep_unless_stopped, IdleQueue, Job, Mailbox};
+use super::worker::{sleep_unless_stopped, Backlog, IdleQueue, Job, Mailbox};
+use crate::scenario::Overload;
 use std::rc::Rc;
+
+/// Most arrivals one engine thread queues before dropping again (bounded memory).
+const MAX_BACKLOG: usize = 100_000;
 
 pub async fn pace_arrivals(
     shard: Rc<Shard>,
@@ -12,8 +17,10 @@ pub async fn pace_arrivals(
     offset: u64,
     stride: u64,
     idle: IdleQueue,
+    backlog: Backlog,
     mailboxes: Vec<Rc<Mailbox>>,
 ) {
+    let queue = shard.plan.load.overload == Overload::Queue;
     let mut rng = fastrand::Rng::with_seed(shard.seed(usize::MAX));
     for intended_ns in curve.arrivals(offset, stride) {
         if !sleep_unless_stopped(&shard, &shard.timer, intended_ns).await {
@@ -26,13 +33,20 @@ pub async fn pace_arrivals(
             tokio::task::yield_now().await;
             worker = idle.borrow_mut().pop_front();
         }
+        let job = Job {
+            intended_ns,
+            request,
+        };
         match worker {
-            Some(slot) => mailboxes[slot].deliver(Job {
-                intended_ns,
-                request,
-            }),
+            Some(slot) => mailboxes[slot].deliver(job),
+            None if queue && backlog.borrow().len() < MAX_BACKLOG => backlog.borrow_mut().push_back(job),
             None => shard.drop_arrival(request, intended_ns),
         }
+    }
+    // Queued arrivals still get served: wait until the workers have drained the backlog.
+    while !backlog.borrow().is_empty() && !shard.stop.is_stopped() {
+        let now = shard.clock.now();
+        shard.timer.sleep_until(now + 1_000_000).await;
     }
     for m in &mailboxes {
         m.close();

@@ -194,6 +194,7 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
             slots,
         } => {
             let idle = Rc::new(RefCell::new(VecDeque::with_capacity(slots)));
+            let backlog = Rc::new(RefCell::new(VecDeque::new()));
             let mailboxes: Vec<Rc<Mailbox>> =
                 (0..slots).map(|_| Rc::new(Mailbox::default())).collect();
             for (slot, mailbox) in mailboxes.iter().enumerate() {
@@ -201,6 +202,7 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
                     slot,
                     mailbox: mailbox.clone(),
                     idle: idle.clone(),
+                    backlog: backlog.clone(),
                 };
                 workers.spawn_local(worker_loop(shard.clone(), slot, conns[slot].clone(), pace));
             }
@@ -213,6 +215,7 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
                 offset,
                 stride,
                 idle,
+                backlog,
                 mailboxes,
             ));
         }

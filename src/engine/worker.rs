@@ -103,15 +103,22 @@ impl Mailbox {
 /// Workers waiting for an arrival, oldest first.
 pub type IdleQueue = Rc<RefCell<VecDeque<usize>>>;
 
-/// Open model: wait, idle, for the pacer to hand over an arrival.
+/// Arrivals waiting for a worker (`overload = "queue"` only), oldest first.
+pub type Backlog = Rc<RefCell<VecDeque<Job>>>;
+
+/// Open model: take a queued arrival if there is one, else wait, idle, for the pacer.
 pub struct OpenPace {
     pub slot: usize,
     pub mailbox: Rc<Mailbox>,
     pub idle: IdleQueue,
+    pub backlog: Backlog,
 }
 
 impl Pace for OpenPace {
     async fn next_job(&mut self) -> Option<Job> {
+        if let Some(job) = self.backlog.borrow_mut().pop_front() {
+            return Some(job);
+        }
         self.idle.borrow_mut().push_back(self.slot);
         std::future::poll_fn(|cx| self.mailbox.poll_job(cx)).await
     }

@@ -126,9 +126,20 @@ pub enum LoadModel {
     Closed { think_time: Duration },
 }
 
+/// Open model: what happens to an arrival when `max_in_flight` requests are already in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overload {
+    /// Count it as dropped and move on (the default: arrivals are never silently delayed).
+    Drop,
+    /// Queue it until a connection frees up (wrk2's behaviour); its latency still counts from
+    /// the intended start, and the wait shows as scheduler lag.
+    Queue,
+}
+
 #[derive(Debug, Clone)]
 pub struct LoadPlan {
     pub model: LoadModel,
+    pub overload: Overload,
     pub stages: Vec<StagePlan>,
 }
 

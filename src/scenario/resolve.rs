@@ -499,11 +499,24 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
             ))
         }
     };
+    let overload = match (raw.overload.as_deref(), model) {
+        (None, _) | (Some("drop"), _) => Overload::Drop,
+        (Some("queue"), LoadModel::Open) => Overload::Queue,
+        (Some("queue"), LoadModel::Closed { .. }) => {
+            return Err(FieldError::new(
+                at.key("overload"),
+                "overload applies to the open model; closed-model users wait by nature",
+            ))
+        }
+        (Some(other), _) => {
+            return Err(FieldError::new(
+                at.key("overload"),
+                format!("unknown overload policy {other:?}; use \"drop\" (count and skip) or \"queue\" (wait for a connection)"),
+            ))
+        }
+    };
     if raw.stages.is_empty() {
-        return Err(FieldError::new(
-            at.key("stage"),
-            "no [[load.stage]] defined",
-        ));
+        return Err(FieldError::new(at.key("stage"), "no [[load.stage]] defined"));
     }
     let mut stages: Vec<StagePlan> = Vec::with_capacity(raw.stages.len());
     let mut start = Duration::ZERO;
@@ -551,7 +564,7 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
         start += duration;
         level = target;
     }
-    Ok(LoadPlan { model, stages })
+    Ok(LoadPlan { model, overload, stages })
 }
 
 fn stage_level(s: &RawStage, model: LoadModel, at: &FieldPath) -> Resolved<f64> {

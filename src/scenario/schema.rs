@@ -73,6 +73,7 @@ pub enum OneOrMany<T> {
 #[serde(deny_unknown_fields)]
 pub struct RawLoad {
     pub model: String,
+    pub overload: Option<String>,
     pub think_time: Option<String>,
     #[serde(rename = "stage", default)]
     pub stages: Vec<RawStage>,
