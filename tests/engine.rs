@@ -25,11 +25,19 @@ async fn start_demo(config: DemoTargetConfig) -> Demo {
     let https = config.tls.is_some();
     let target = DemoTarget::bind(config).await.expect("demo target binds");
     let port = target.local_addr().port();
-    let url = if https { format!("https://localhost:{port}") } else { format!("http://127.0.0.1:{port}") };
+    let url = if https {
+        format!("https://localhost:{port}")
+    } else {
+        format!("http://127.0.0.1:{port}")
+    };
     let counters = target.counters();
     let shutdown = CancellationToken::new();
     tokio::spawn(target.serve(shutdown.clone()));
-    Demo { url, counters, shutdown }
+    Demo {
+        url,
+        counters,
+        shutdown,
+    }
 }
 
 async fn run_scenario(dir: &Path, text: &str, target: &str) -> RunResult {
@@ -45,7 +53,10 @@ async fn run_scenario(dir: &Path, text: &str, target: &str) -> RunResult {
     .await
     .unwrap_or_else(|e| panic!("run prepares: {e}"));
     let live = Arc::new(LiveCounters::new(prepared.threads));
-    let outcome = prepared.execute(live, StopSignal::new()).await.unwrap_or_else(|e| panic!("run executes: {e}"));
+    let outcome = prepared
+        .execute(live, StopSignal::new())
+        .await
+        .unwrap_or_else(|e| panic!("run executes: {e}"));
     assert!(outcome.result_path.is_file());
     outcome.result
 }
@@ -91,12 +102,28 @@ rate = 400
     .await;
     let (sent, dropped, by_outcome) = r.all_counts();
     assert_eq!(sent + dropped, 2_000, "arrivals are exact");
-    assert_eq!(by_outcome.values().sum::<u64>(), sent, "each sent request has one outcome");
-    assert_eq!(demo.counters.requests_total(), sent, "the target served exactly what was sent");
-    assert!(by_outcome.get(&Outcome::Status).copied().unwrap_or(0) > 0, "503s are counted as status errors");
+    assert_eq!(
+        by_outcome.values().sum::<u64>(),
+        sent,
+        "each sent request has one outcome"
+    );
+    assert_eq!(
+        demo.counters.requests_total(),
+        sent,
+        "the target served exactly what was sent"
+    );
+    assert!(
+        by_outcome.get(&Outcome::Status).copied().unwrap_or(0) > 0,
+        "503s are counted as status errors"
+    );
     let per_second: u64 = r.timeline.iter().map(|s| (s.sent + s.dropped) as u64).sum();
     assert_eq!(per_second, 2_000, "the timeline accounts for every arrival");
-    let status_503: u64 = r.stages.iter().flat_map(|s| s.requests.iter().chain(&s.warmup)).filter_map(|q| q.status_codes.get("503")).sum();
+    let status_503: u64 = r
+        .stages
+        .iter()
+        .flat_map(|s| s.requests.iter().chain(&s.warmup))
+        .filter_map(|q| q.status_codes.get("503"))
+        .sum();
     assert_eq!(status_503, by_outcome[&Outcome::Status]);
 }
 
@@ -123,10 +150,17 @@ rate = "2000/s"
     )
     .await;
     let total = arrivals(&r);
-    assert!((9_900..=10_100).contains(&total), "10,000 ± 1% arrivals, got {total}");
+    assert!(
+        (9_900..=10_100).contains(&total),
+        "10,000 ± 1% arrivals, got {total}"
+    );
     for s in r.timeline.iter().take(5) {
         let n = (s.sent + s.dropped) as f64;
-        assert!((n - 2000.0).abs() <= 100.0, "second {}: {n} arrivals, expected 2000 ± 5%", s.t);
+        assert!(
+            (n - 2000.0).abs() <= 100.0,
+            "second {}: {n} arrivals, expected 2000 ± 5%",
+            s.t
+        );
     }
     assert_eq!(r.generator.in_flight_cap_hits, 0);
 }
@@ -155,9 +189,17 @@ ramp = true
     )
     .await;
     let total = arrivals(&r);
-    assert!((1_980..=2_020).contains(&total), "0→1000/s over 4 s is 2,000 arrivals, got {total}");
+    assert!(
+        (1_980..=2_020).contains(&total),
+        "0→1000/s over 4 s is 2,000 arrivals, got {total}"
+    );
     // The rate rises: each second carries more arrivals than the one before.
-    let per_s: Vec<u32> = r.timeline.iter().take(4).map(|s| s.sent + s.dropped).collect();
+    let per_s: Vec<u32> = r
+        .timeline
+        .iter()
+        .take(4)
+        .map(|s| s.sent + s.dropped)
+        .collect();
     assert!(per_s.windows(2).all(|w| w[0] < w[1]), "{per_s:?}");
 }
 
@@ -197,9 +239,15 @@ rate = 500
     let s = r.summary(None, None);
     let analytic_us = 380_000.0;
     let p99 = s.latency.percentile(99.0) as f64;
-    assert!((p99 - analytic_us).abs() / analytic_us <= 0.20, "latency p99 {p99} µs vs analytic {analytic_us} µs");
+    assert!(
+        (p99 - analytic_us).abs() / analytic_us <= 0.20,
+        "latency p99 {p99} µs vs analytic {analytic_us} µs"
+    );
     let service_p99 = s.service_time.percentile(99.0);
-    assert!(service_p99 < 20_000, "service time p99 {service_p99} µs should stay near the fast path");
+    assert!(
+        service_p99 < 20_000,
+        "service time p99 {service_p99} µs should stay near the fast path"
+    );
     assert_eq!(arrivals(&r), 5_000, "queued arrivals are still all served");
     assert!(r.generator.bottleneck, "a queueing generator is flagged");
 }
@@ -237,13 +285,21 @@ rate = 100
     .await;
     let count = |i: usize| -> u64 {
         let st = &r.stages[i];
-        st.requests.iter().chain(&st.warmup).map(|q| q.outcomes.values().map(|o| o.count).sum::<u64>() + q.dropped).sum()
+        st.requests
+            .iter()
+            .chain(&st.warmup)
+            .map(|q| q.outcomes.values().map(|o| o.count).sum::<u64>() + q.dropped)
+            .sum()
     };
     // Arrivals are planned exactly, and a 20 ms request intended at the end of a stage still
     // counts in that stage although it completes in the next.
     assert_eq!((count(0), count(1), count(2)), (400, 800, 100));
     assert_eq!(arrivals(&r), 1_300);
-    let warm: u64 = r.stages[1].warmup.iter().map(|q| q.outcomes.values().map(|o| o.count).sum::<u64>() + q.dropped).sum();
+    let warm: u64 = r.stages[1]
+        .warmup
+        .iter()
+        .map(|q| q.outcomes.values().map(|o| o.count).sum::<u64>() + q.dropped)
+        .sum();
     assert_eq!(warm, 400, "stage b's first second is its warm-up");
     assert_eq!(r.stages[1].measured_s, 1.0);
 }
@@ -278,7 +334,10 @@ users = 8
     let a = r.stages[0].summary(None).sent as f64;
     let b = r.stages[1].summary(None).sent as f64;
     // Each user loops every ~20 ms (10 ms response + 10 ms think): 4× the users, ~4× the requests.
-    assert!(a > 100.0 && b > 3.0 * a && b < 5.0 * a, "2 users: {a}, 8 users: {b}");
+    assert!(
+        a > 100.0 && b > 3.0 * a && b < 5.0 * a,
+        "2 users: {a}, 8 users: {b}"
+    );
     assert_eq!(r.generator.in_flight_cap_hits, 0);
     assert!(r.timeline.iter().all(|s| s.in_flight_max <= 8));
 }
@@ -312,7 +371,11 @@ rate = 500
     let s = r.summary(None, None);
     assert_eq!((s.ok, s.errors), (1_000, 0));
     assert_eq!(r.scenario.http_version, "HTTP/2");
-    assert!(r.generator.connections_opened <= 2, "streams share connections: {}", r.generator.connections_opened);
+    assert!(
+        r.generator.connections_opened <= 2,
+        "streams share connections: {}",
+        r.generator.connections_opened
+    );
     assert_eq!(demo.counters.requests_total(), 1_000);
 }
 
@@ -321,7 +384,9 @@ async fn https_with_the_scenarios_own_ca_over_http1_and_http2() {
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
     let demo = start_demo(DemoTargetConfig {
-        tls: Some(TlsSetup::SelfSigned { ca_pem_out: ca.clone() }),
+        tls: Some(TlsSetup::SelfSigned {
+            ca_pem_out: ca.clone(),
+        }),
         ..DemoTargetConfig::default()
     })
     .await;

@@ -39,7 +39,9 @@ pub async fn pace_arrivals(
         };
         match worker {
             Some(slot) => mailboxes[slot].deliver(job),
-            None if queue && backlog.borrow().len() < MAX_BACKLOG => backlog.borrow_mut().push_back(job),
+            None if queue && backlog.borrow().len() < MAX_BACKLOG => {
+                backlog.borrow_mut().push_back(job)
+            }
             None => shard.drop_arrival(request, intended_ns),
         }
     }

@@ -8,6 +8,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
+#[allow(clippy::enum_variant_names)]
 pub enum TlsSetupError {
     #[error("cannot read CA file {path}: {source}")]
     ReadCa {

@@ -47,7 +47,10 @@ pub use prom_query::{choose_step, query_range, MAX_POINTS_PER_SERIES};
 pub use prom_scrape::{scrape_loop, ScrapeResult, ScrapeSpec, DEFAULT_SERIES};
 pub use prom_series::{MetricSeries, SeriesKind, SeriesSelector};
 pub use prom_text::{parse_text, MetricFamily, MetricType, PromParseError, PromSample};
-pub use results::{CaptureStatus, MetricsResults, ProbeResults, ProfileCapture, QueryResult, ScrapeSummary, StageValue};
+pub use results::{
+    CaptureStatus, MetricsResults, ProbeResults, ProfileCapture, QueryResult, ScrapeSummary,
+    StageValue,
+};
 pub use tls::ProbeTls;
 
 use std::time::Duration;

@@ -36,7 +36,11 @@ fn probes_section(r: &RunResult) -> String {
     let probes = crate::probe::ProbeResults::from_value(&r.probes);
     let mut out = String::new();
     for c in probes.profiles.iter().chain(&probes.self_profile) {
-        let who = if c.url == "self" { "loadlab itself".to_string() } else { format!("stage {}", c.stage) };
+        let who = if c.url == "self" {
+            "loadlab itself".to_string()
+        } else {
+            format!("stage {}", c.stage)
+        };
         match (&c.summary, &c.reason) {
             (Some(summary), _) => {
                 let mut per_req = c
@@ -78,9 +82,16 @@ fn probes_section(r: &RunResult) -> String {
     }
     if let Some(m) = &probes.metrics {
         if !m.cpu_cores_by_stage.is_empty() {
-            let cells: Vec<String> = m.cpu_cores_by_stage.iter().map(|s| format!("{} {:.2}", s.stage, s.value)).collect();
-            out.push_str(&format!("
-target CPU cores used: {}\n", cells.join(" · ")));
+            let cells: Vec<String> = m
+                .cpu_cores_by_stage
+                .iter()
+                .map(|s| format!("{} {:.2}", s.stage, s.value))
+                .collect();
+            out.push_str(&format!(
+                "
+target CPU cores used: {}\n",
+                cells.join(" · ")
+            ));
         }
         if let Some(s) = &m.scrape {
             if s.scrapes_failed > 0 {

@@ -183,7 +183,8 @@ impl PreparedRun {
         };
         let mut result = assemble(&self.plan, &engine, &facts);
         let mut found = probes.finish(&self.plan, &result, &self.dir).await;
-        found.self_profile = self_profile.and_then(|guard| finish_self_profile(guard, &self.dir, &result));
+        found.self_profile =
+            self_profile.and_then(|guard| finish_self_profile(guard, &self.dir, &result));
         if !found.is_empty() {
             result.probes = serde_json::to_value(&found).unwrap_or_default();
         }
@@ -252,12 +253,15 @@ fn finish_self_profile(
     let summary = crate::probe::summarize(&profile, crate::probe::ProfileKind::Cpu, 20).ok()?;
     let index = crate::probe::value_index(&profile, crate::probe::ProfileKind::Cpu)?;
     let mut folded = crate::probe::folded_stacks(&profile, index);
-    let raw_file = dir.write_bytes("profiles/loadlab-self.pb.gz", &raw).ok().map(|_| "profiles/loadlab-self.pb.gz".to_string());
+    let raw_file = dir
+        .write_bytes("profiles/loadlab-self.pb.gz", &raw)
+        .ok()
+        .map(|_| "profiles/loadlab-self.pb.gz".to_string());
     let flame = crate::probe::flame_graph_svg(&folded, "loadlab (self) CPU profile")
         .ok()
         .and_then(|svg| dir.write_text("profiles/loadlab-self.svg", &svg).ok())
         .map(|_| "profiles/loadlab-self.svg".to_string());
-    folded.sort_by(|a, b| b.1.cmp(&a.1));
+    folded.sort_by_key(|f| std::cmp::Reverse(f.1));
     folded.truncate(5_000);
     let sent: u64 = result.timeline.iter().map(|s| s.completed as u64).sum();
     Some(crate::probe::ProfileCapture {
@@ -270,7 +274,8 @@ fn finish_self_profile(
         raw_file,
         flame_graph_file: flame,
         process_cpu_seconds_per_1k_requests: None,
-        cpu_seconds_per_1k_requests: (sent > 0).then(|| summary.total_value as f64 / 1e9 / sent as f64 * 1000.0),
+        cpu_seconds_per_1k_requests: (sent > 0)
+            .then(|| summary.total_value as f64 / 1e9 / sent as f64 * 1000.0),
         summary: Some(summary),
         requests_in_window: sent,
         folded,

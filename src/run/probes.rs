@@ -5,9 +5,9 @@ use super::output::RunDir;
 use crate::engine::{Clock, StopSignal};
 use crate::metrics::RunResult;
 use crate::probe::{
-    capture_profile, flame_graph_svg, query_range, scrape_loop, CaptureFailure, CaptureSpec, CaptureStatus,
-    CapturedProfile, MetricSeries, MetricsResults, ProbeResults, ProbeTls, ProfileCapture, ProfileKind, QueryResult,
-    ScrapeResult, ScrapeSpec, SeriesSelector, StageValue,
+    capture_profile, flame_graph_svg, query_range, scrape_loop, CaptureFailure, CaptureSpec,
+    CaptureStatus, CapturedProfile, MetricSeries, MetricsResults, ProbeResults, ProbeTls,
+    ProfileCapture, ProfileKind, QueryResult, ScrapeResult, ScrapeSpec, SeriesSelector, StageValue,
 };
 use crate::scenario::{Plan, ProfilePlan, RenderContext, Template};
 use http::HeaderName;
@@ -47,7 +47,12 @@ pub fn plan_captures(plan: &Plan, profile: &ProfilePlan) -> Vec<PlannedCapture> 
                     seconds: profile.seconds.unwrap_or(room).clamp(1, room),
                 }),
                 ProfileKind::Cpu => {}
-                _ => out.push(PlannedCapture { stage: i, kind, at_s: end.max(start), seconds: 0 }),
+                _ => out.push(PlannedCapture {
+                    stage: i,
+                    kind,
+                    at_s: end.max(start),
+                    seconds: 0,
+                }),
             }
         }
     }
@@ -68,7 +73,10 @@ pub struct RunningProbes {
 }
 
 fn render_headers(headers: &[(HeaderName, Template)]) -> Vec<(String, String)> {
-    let mut ctx = RenderContext { seq: 0, rng: fastrand::Rng::with_seed(0) };
+    let mut ctx = RenderContext {
+        seq: 0,
+        rng: fastrand::Rng::with_seed(0),
+    };
     headers
         .iter()
         .map(|(name, t)| {
@@ -82,14 +90,24 @@ fn render_headers(headers: &[(HeaderName, Template)]) -> Vec<(String, String)> {
 fn probe_tls(plan: &Plan) -> ProbeTls {
     ProbeTls {
         insecure: plan.http.tls.insecure,
-        ca_pem: plan.http.tls.ca.as_ref().and_then(|p| std::fs::read_to_string(p).ok()),
+        ca_pem: plan
+            .http
+            .tls
+            .ca
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok()),
     }
 }
 
 pub fn start(plan: &Plan, clock: Clock, stop: &StopSignal) -> RunningProbes {
     let captures = plan.profile.as_ref().map(|profile| {
         let planned = plan_captures(plan, profile);
-        let (url, headers, tls, stop) = (profile.url.clone(), render_headers(&profile.headers), probe_tls(plan), stop.clone());
+        let (url, headers, tls, stop) = (
+            profile.url.clone(),
+            render_headers(&profile.headers),
+            probe_tls(plan),
+            stop.clone(),
+        );
         tokio::spawn(async move {
             let mut taken = Vec::new();
             for p in planned {
@@ -101,21 +119,37 @@ pub fn start(plan: &Plan, clock: Clock, stop: &StopSignal) -> RunningProbes {
                 spec.tls = tls.clone();
                 let begun = clock.seconds();
                 let outcome = capture_profile(&spec).await;
-                let covered = if p.kind == ProfileKind::Cpu { begun + p.seconds as f64 } else { begun };
-                taken.push(Taken { planned: p, window_s: [begun, covered], outcome });
+                let covered = if p.kind == ProfileKind::Cpu {
+                    begun + p.seconds as f64
+                } else {
+                    begun
+                };
+                taken.push(Taken {
+                    planned: p,
+                    window_s: [begun, covered],
+                    outcome,
+                });
             }
             taken
         })
     });
-    let scrape = plan.metrics.as_ref().and_then(|m| m.scrape.as_ref()).map(|s| {
-        let mut spec = ScrapeSpec::new(s.url.clone(), s.interval);
-        spec.headers = render_headers(&s.headers);
-        spec.tls = probe_tls(plan);
-        spec.selectors = s.series.iter().filter_map(|text| SeriesSelector::parse(text).ok()).collect();
-        let cancel = CancellationToken::new();
-        let handle = tokio::spawn(scrape_loop(spec, move || clock.seconds(), cancel.clone()));
-        (handle, cancel, s.interval.as_secs_f64())
-    });
+    let scrape = plan
+        .metrics
+        .as_ref()
+        .and_then(|m| m.scrape.as_ref())
+        .map(|s| {
+            let mut spec = ScrapeSpec::new(s.url.clone(), s.interval);
+            spec.headers = render_headers(&s.headers);
+            spec.tls = probe_tls(plan);
+            spec.selectors = s
+                .series
+                .iter()
+                .filter_map(|text| SeriesSelector::parse(text).ok())
+                .collect();
+            let cancel = CancellationToken::new();
+            let handle = tokio::spawn(scrape_loop(spec, move || clock.seconds(), cancel.clone()));
+            (handle, cancel, s.interval.as_secs_f64())
+        });
     RunningProbes { captures, scrape }
 }
 
@@ -155,17 +189,29 @@ impl RunningProbes {
         if let Some(handle) = self.captures {
             handle.abort();
             if let Ok(taken) = handle.await {
-                out.profiles = taken.into_iter().map(|t| record_capture(plan, result, dir, t)).collect();
+                out.profiles = taken
+                    .into_iter()
+                    .map(|t| record_capture(plan, result, dir, t))
+                    .collect();
             }
         }
         let mut metrics = MetricsResults::default();
         if let Some((handle, cancel, interval_s)) = self.scrape {
             cancel.cancel();
             if let Ok(scraped) = handle.await {
-                if let Some(cpu) = scraped.series.iter().find(|s| s.name == "process_cpu_seconds_total") {
-                    for c in out.profiles.iter_mut().filter(|c| c.kind == ProfileKind::Cpu && c.requests_in_window > 0) {
-                        c.process_cpu_seconds_per_1k_requests = counter_increase(&cpu.points, c.window_s[0], c.window_s[1])
-                            .map(|cpu_s| cpu_s / c.requests_in_window as f64 * 1000.0);
+                if let Some(cpu) = scraped
+                    .series
+                    .iter()
+                    .find(|s| s.name == "process_cpu_seconds_total")
+                {
+                    for c in out
+                        .profiles
+                        .iter_mut()
+                        .filter(|c| c.kind == ProfileKind::Cpu && c.requests_in_window > 0)
+                    {
+                        c.process_cpu_seconds_per_1k_requests =
+                            counter_increase(&cpu.points, c.window_s[0], c.window_s[1])
+                                .map(|cpu_s| cpu_s / c.requests_in_window as f64 * 1000.0);
                     }
                 }
                 metrics.cpu_cores_by_stage = cpu_cores_by_stage(result, &scraped.series);
@@ -183,10 +229,30 @@ impl RunningProbes {
             let start = result.run.start_unix_ms as f64 / 1e3;
             let end = start + result.run.duration_s;
             for (name, q) in &query.queries {
-                let res = query_range(&query.prometheus, q, start, end, query.step.as_secs_f64(), &[], &probe_tls(plan), Duration::from_secs(30)).await;
+                let res = query_range(
+                    &query.prometheus,
+                    q,
+                    start,
+                    end,
+                    query.step.as_secs_f64(),
+                    &[],
+                    &probe_tls(plan),
+                    Duration::from_secs(30),
+                )
+                .await;
                 metrics.queries.push(match res {
-                    Ok(series) => QueryResult { name: name.clone(), query: q.clone(), series: relative_to(series, start), error: None },
-                    Err(e) => QueryResult { name: name.clone(), query: q.clone(), series: Vec::new(), error: Some(e.to_string()) },
+                    Ok(series) => QueryResult {
+                        name: name.clone(),
+                        query: q.clone(),
+                        series: relative_to(series, start),
+                        error: None,
+                    },
+                    Err(e) => QueryResult {
+                        name: name.clone(),
+                        query: q.clone(),
+                        series: Vec::new(),
+                        error: Some(e.to_string()),
+                    },
                 });
             }
         }
@@ -200,7 +266,11 @@ impl RunningProbes {
 /// Query results come in Unix seconds; the timeline counts from the run's start.
 fn relative_to(mut series: Vec<MetricSeries>, start_unix: f64) -> Vec<MetricSeries> {
     for s in &mut series {
-        for p in s.points.iter_mut().chain(s.rate_points.iter_mut().flatten()) {
+        for p in s
+            .points
+            .iter_mut()
+            .chain(s.rate_points.iter_mut().flatten())
+        {
             p[0] -= start_unix;
         }
     }
@@ -215,7 +285,12 @@ fn record_capture(plan: &Plan, result: &RunResult, dir: &RunDir, t: Taken) -> Pr
     let mut capture = ProfileCapture {
         stage,
         kind: t.planned.kind,
-        url: crate::probe::display_url(&plan.profile.as_ref().map_or_else(Default::default, |p| p.url.clone())),
+        url: crate::probe::display_url(
+            &plan
+                .profile
+                .as_ref()
+                .map_or_else(Default::default, |p| p.url.clone()),
+        ),
         window_s: t.window_s,
         status: CaptureStatus::Failed,
         reason: None,
@@ -231,16 +306,26 @@ fn record_capture(plan: &Plan, result: &RunResult, dir: &RunDir, t: Taken) -> Pr
         Err(failure) => capture.reason = Some(failure.to_string()),
         Ok(profile) => {
             capture.status = CaptureStatus::Ok;
-            capture.raw_file = dir.write_bytes(&format!("{base}.pb.gz"), &profile.raw_gz).ok().map(|_| format!("{base}.pb.gz"));
+            capture.raw_file = dir
+                .write_bytes(&format!("{base}.pb.gz"), &profile.raw_gz)
+                .ok()
+                .map(|_| format!("{base}.pb.gz"));
             let title = format!("{} profile, stage {}", kind_name, capture.stage);
             if let Ok(svg) = flame_graph_svg(&profile.folded, &title) {
-                capture.flame_graph_file = dir.write_text(&format!("{base}.svg"), &svg).ok().map(|_| format!("{base}.svg"));
+                capture.flame_graph_file = dir
+                    .write_text(&format!("{base}.svg"), &svg)
+                    .ok()
+                    .map(|_| format!("{base}.svg"));
             }
-            if t.planned.kind == ProfileKind::Cpu && profile.summary.unit == "nanoseconds" && requests > 0 {
-                capture.cpu_seconds_per_1k_requests = Some(profile.summary.total_value as f64 / 1e9 / requests as f64 * 1000.0);
+            if t.planned.kind == ProfileKind::Cpu
+                && profile.summary.unit == "nanoseconds"
+                && requests > 0
+            {
+                capture.cpu_seconds_per_1k_requests =
+                    Some(profile.summary.total_value as f64 / 1e9 / requests as f64 * 1000.0);
             }
             let mut folded = profile.folded;
-            folded.sort_by(|a, b| b.1.cmp(&a.1));
+            folded.sort_by_key(|f| std::cmp::Reverse(f.1));
             folded.truncate(MAX_FOLDED);
             capture.folded = folded;
             capture.summary = Some(profile.summary);
@@ -269,7 +354,9 @@ fn counter_increase(points: &[[f64; 2]], from_s: f64, to_s: f64) -> Option<f64> 
     let at = |t: f64| -> Option<f64> {
         let i = points.partition_point(|p| p[0] < t);
         match (i.checked_sub(1).and_then(|j| points.get(j)), points.get(i)) {
-            (Some(a), Some(b)) if b[0] > a[0] => Some(a[1] + (b[1] - a[1]) * (t - a[0]) / (b[0] - a[0])),
+            (Some(a), Some(b)) if b[0] > a[0] => {
+                Some(a[1] + (b[1] - a[1]) * (t - a[0]) / (b[0] - a[0]))
+            }
             (_, Some(b)) if b[0] == t => Some(b[1]),
             _ => None,
         }
@@ -280,17 +367,26 @@ fn counter_increase(points: &[[f64; 2]], from_s: f64, to_s: f64) -> Option<f64> 
 
 /// Mean of `process_cpu_seconds_total`'s rate over each stage's measured window.
 fn cpu_cores_by_stage(result: &RunResult, series: &[MetricSeries]) -> Vec<StageValue> {
-    let Some(cpu) = series.iter().find(|s| s.name == "process_cpu_seconds_total") else {
+    let Some(cpu) = series
+        .iter()
+        .find(|s| s.name == "process_cpu_seconds_total")
+    else {
         return Vec::new();
     };
-    let Some(rates) = &cpu.rate_points else { return Vec::new() };
+    let Some(rates) = &cpu.rate_points else {
+        return Vec::new();
+    };
     result
         .stages
         .iter()
         .filter_map(|st| {
             let (a, b) = (st.start_s + st.warmup_s, st.start_s + st.duration_s);
             // A rate point covers the interval ending at its time: keep those inside the window.
-            let inside: Vec<f64> = rates.iter().filter(|p| p[0] > a && p[0] <= b + 0.5).map(|p| p[1]).collect();
+            let inside: Vec<f64> = rates
+                .iter()
+                .filter(|p| p[0] > a && p[0] <= b + 0.5)
+                .map(|p| p[1])
+                .collect();
             (!inside.is_empty()).then(|| StageValue {
                 stage: st.name.clone(),
                 value: inside.iter().sum::<f64>() / inside.len() as f64,
@@ -316,13 +412,22 @@ mod tests {
     fn cpu_captures_fit_the_steady_window() {
         let plan = plan_with(&[("a", 10, 2), ("b", 20, 5)], "[profile]\nurl = \"http://127.0.0.1:1/debug/pprof/profile\"\nstages = [\"b\", \"a\"]\nkinds = [\"cpu\", \"heap\"]\n");
         let caps = plan_captures(&plan, plan.profile.as_ref().unwrap());
-        let cpu_a = caps.iter().find(|c| c.stage == 0 && c.kind == ProfileKind::Cpu).unwrap();
+        let cpu_a = caps
+            .iter()
+            .find(|c| c.stage == 0 && c.kind == ProfileKind::Cpu)
+            .unwrap();
         assert_eq!(cpu_a.at_s, 2.5);
         assert_eq!(cpu_a.seconds, 7);
-        let cpu_b = caps.iter().find(|c| c.stage == 1 && c.kind == ProfileKind::Cpu).unwrap();
+        let cpu_b = caps
+            .iter()
+            .find(|c| c.stage == 1 && c.kind == ProfileKind::Cpu)
+            .unwrap();
         assert_eq!(cpu_b.at_s, 15.5);
         assert_eq!(cpu_b.seconds, 14);
-        let heap_b = caps.iter().find(|c| c.stage == 1 && c.kind == ProfileKind::Heap).unwrap();
+        let heap_b = caps
+            .iter()
+            .find(|c| c.stage == 1 && c.kind == ProfileKind::Heap)
+            .unwrap();
         assert_eq!(heap_b.at_s, 29.5);
         assert!(caps.windows(2).all(|w| w[0].at_s <= w[1].at_s));
     }
@@ -337,7 +442,10 @@ mod tests {
 
     #[test]
     fn requested_seconds_are_capped_to_the_stage() {
-        let plan = plan_with(&[("a", 5, 0)], "[profile]\nurl = \"http://127.0.0.1:1/debug/pprof/profile\"\nseconds = 30\n");
+        let plan = plan_with(
+            &[("a", 5, 0)],
+            "[profile]\nurl = \"http://127.0.0.1:1/debug/pprof/profile\"\nseconds = 30\n",
+        );
         let caps = plan_captures(&plan, plan.profile.as_ref().unwrap());
         assert_eq!(caps.len(), 1);
         assert_eq!(caps[0].seconds, 4);

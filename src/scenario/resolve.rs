@@ -516,7 +516,10 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
         }
     };
     if raw.stages.is_empty() {
-        return Err(FieldError::new(at.key("stage"), "no [[load.stage]] defined"));
+        return Err(FieldError::new(
+            at.key("stage"),
+            "no [[load.stage]] defined",
+        ));
     }
     let mut stages: Vec<StagePlan> = Vec::with_capacity(raw.stages.len());
     let mut start = Duration::ZERO;
@@ -564,7 +567,11 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
         start += duration;
         level = target;
     }
-    Ok(LoadPlan { model, overload, stages })
+    Ok(LoadPlan {
+        model,
+        overload,
+        stages,
+    })
 }
 
 fn stage_level(s: &RawStage, model: LoadModel, at: &FieldPath) -> Resolved<f64> {

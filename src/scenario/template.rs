@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 /// A compiled template. `source` is what the user wrote (safe to show: environment values are
 /// never in it); the parts hold the resolved pieces.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Template {
     source: String,
     parts: Vec<Part>,
@@ -30,15 +30,6 @@ pub struct RenderContext {
 pub struct Compiled {
     pub template: Template,
     pub secrets: Vec<String>,
-}
-
-impl Default for Template {
-    fn default() -> Self {
-        Template {
-            source: String::new(),
-            parts: Vec::new(),
-        }
-    }
 }
 
 impl Template {
