@@ -36,8 +36,12 @@ impl ConnSlot {
                 self.sender.replace(Some(Sender::H2(s.clone())));
                 return Ok(Sender::H2(s));
             }
-            Some(Sender::H1(mut s)) if !s.is_closed() && s.ready().await.is_ok() => {
-                return Ok(Sender::H1(s));
+            Some(Sender::H1(mut s)) if !s.is_closed() => {
+                // A guard cannot await `ready()`: it needs the sender mutably.
+                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                if s.ready().await.is_ok() {
+                    return Ok(Sender::H1(s));
+                }
             }
             _ => {}
         }
