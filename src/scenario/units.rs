@@ -85,6 +85,9 @@ fn parse_scaled_number(text: &str) -> Option<f64> {
 /// Human rendering of a duration for plans and summaries: `5s`, `1m30s`, `250ms`.
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_millis();
+    if d.is_zero() {
+        return "0s".into();
+    }
     if ms == 0 {
         return format!("{}µs", d.as_micros());
     }
