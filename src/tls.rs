@@ -46,7 +46,7 @@ fn roots(ca_pem: Option<&str>) -> Result<RootCertStore, String> {
             added += 1;
         }
         if added == 0 {
-            return Err("the CA file holds no PEM certificate".into());
+            return Err("the CA PEM contains no certificate".into());
         }
     }
     if store.is_empty() {
