@@ -4,6 +4,7 @@ use crate::engine::Segment;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Load testing with honest latency, target profiles, and before/after comparisons.
 #[derive(Debug, Parser)]
@@ -29,6 +30,17 @@ pub enum Command {
     Report(ReportArgs),
     /// Serve the built-in demo target: tunable endpoints, /debug/pprof/profile and /metrics.
     DemoTarget(DemoTargetArgs),
+    /// Merge the run directories of a run's segments (run --segment i/N) into one run, exactly.
+    ///
+    /// Exit status: 0 all thresholds passed on the merged data, 1 a threshold failed, 2 the
+    /// segments do not belong together, one is missing, or a directory cannot be read,
+    /// 3 the output directory is not writable.
+    Merge(MergeArgs),
+    /// Print Kubernetes YAML that runs a scenario as an Indexed Job of N segment pods.
+    ///
+    /// The output holds a ConfigMap with the scenario and the Job; comments say how to collect
+    /// and merge the results. See docs/kubernetes.md.
+    K8s(K8sArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +103,65 @@ pub struct DemoTargetArgs {
     pub tls_ca_out: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Run directories (or result.json files) of the segments.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Run directory to write (default: reports/<name>-<UTC start>-merged).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Merge even if segments are missing; the merged run is marked partial.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// No summary; only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct K8sArgs {
+    /// Scenario file (TOML); it travels to the pods in a ConfigMap.
+    pub scenario: PathBuf,
+    /// Pods, i.e. segments the load is split into.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub parallelism: u32,
+    /// Container image with `loadlab` on its PATH.
+    #[arg(long)]
+    pub image: String,
+    /// Namespace of the objects (default: kubectl's current namespace).
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// Job name (default: loadlab-<scenario name>).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// CPU request and limit of each pod.
+    #[arg(long, default_value = "1")]
+    pub cpu: String,
+    /// Memory request and limit of each pod.
+    #[arg(long, default_value = "512Mi")]
+    pub memory: String,
+    /// How long after now every segment starts (time to schedule pods and pull the image).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub start_delay: Duration,
+    /// Write results to this PersistentVolumeClaim instead of a pod-local emptyDir.
+    #[arg(long, value_name = "CLAIM")]
+    pub pvc: Option<String>,
+    /// With an emptyDir: how long each pod keeps its results after its run, for `kubectl cp`.
+    #[arg(long, default_value = "15m", value_parser = parse_duration, conflicts_with = "pvc")]
+    pub hold: Duration,
+    /// A Secret whose keys become environment variables in the pods ({{env.X}} values).
+    #[arg(long, value_name = "SECRET")]
+    pub env_secret: Option<String>,
+    /// Print only the Job that merges the segments on the --pvc claim (apply it once they completed).
+    #[arg(long, requires = "pvc")]
+    pub merge_job: bool,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    crate::scenario::units::parse_duration(text)
+}
+
 fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {
     humantime::parse_rfc3339_weak(text)
         .map_err(|e| format!("{text:?} is not an RFC 3339 time: {e}"))
@@ -115,5 +186,28 @@ mod tests {
             Command::Run(a) => assert_eq!(a.segment, Some(Segment { index: 1, count: 3 })),
             _ => panic!("expected run"),
         }
+    }
+
+    #[test]
+    fn merge_and_k8s_arguments() {
+        assert!(Cli::try_parse_from(["loadlab", "merge"]).is_err());
+        let cli = Cli::try_parse_from(["loadlab", "merge", "a", "b", "--allow-partial"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::Merge(ref m) if m.dirs.len() == 2 && m.allow_partial)
+        );
+        let k8s = [
+            "loadlab",
+            "k8s",
+            "s.toml",
+            "--parallelism",
+            "4",
+            "--image",
+            "i",
+        ];
+        assert!(Cli::try_parse_from(k8s).is_ok());
+        assert!(Cli::try_parse_from([&k8s[..], &["--parallelism", "0"]].concat()).is_err());
+        assert!(Cli::try_parse_from([&k8s[..], &["--merge-job"]].concat()).is_err());
+        assert!(Cli::try_parse_from([&k8s[..], &["--pvc", "c", "--hold", "1m"]].concat()).is_err());
+        assert!(Cli::try_parse_from([&k8s[..], &["--start-delay", "soon"]].concat()).is_err());
     }
 }

@@ -9,6 +9,8 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod engine;
+pub mod k8s;
+pub mod merge;
 pub mod metrics;
 pub mod probe;
 pub mod redact;

@@ -2,6 +2,8 @@
 //! Printing for people happens here and in `report`, never in the engine.
 
 mod demo_target;
+mod k8s;
+mod merge;
 mod report;
 mod run;
 mod validate;
@@ -44,5 +46,7 @@ pub async fn execute(cli: Cli) -> Result<u8, Failure> {
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Report(args) => report::report(args),
         Command::DemoTarget(args) => demo_target::serve(args).await,
+        Command::Merge(args) => merge::merge(args),
+        Command::K8s(args) => k8s::k8s(args),
     }
 }

@@ -126,6 +126,15 @@ pub fn parse_threshold(key: &str, value: &str) -> Result<Threshold, String> {
     })
 }
 
+/// Parses a threshold from its stored one-line form (`ThresholdResult::expression`, e.g.
+/// `steady:p99 < 200ms`): the key is the text before the first operator character.
+pub fn parse_expression(expression: &str) -> Result<Threshold, String> {
+    let at = expression.find(['<', '>', '=']).ok_or_else(|| {
+        format!("threshold {expression:?}: expected `KEY OP LIMIT`, e.g. \"p99 < 200ms\"")
+    })?;
+    parse_threshold(&expression[..at], &expression[at..])
+}
+
 /// `checkout.p99.9` → (Some("checkout"), "p99.9"); `p99` → (None, "p99").
 fn split_metric(text: &str) -> (Option<&str>, &str) {
     for (i, _) in text.match_indices('.') {
@@ -257,6 +266,23 @@ mod tests {
         assert!(parse_threshold(":p99", "< 2s")
             .unwrap_err()
             .contains("empty stage"));
+    }
+
+    #[test]
+    fn stored_expressions_parse_back_to_the_same_threshold() {
+        for (key, value) in [
+            ("p99", "< 200ms"),
+            ("steady:checkout.p99.9", "<= 1s"),
+            ("errors", "< 1%"),
+            ("steady:rate", "> 950/s"),
+            ("dropped", "== 0"),
+        ] {
+            let t = parse_threshold(key, value).unwrap();
+            assert_eq!(parse_expression(&t.expression).unwrap(), t);
+        }
+        assert!(parse_expression("p99 200ms")
+            .unwrap_err()
+            .contains("KEY OP LIMIT"));
     }
 
     #[test]
