@@ -1,7 +1,7 @@
 //! Stages, requests and outcomes add exactly: counts, drops, bytes and status codes sum; HDR
 //! histograms (latency, service time, scheduler lag) add bucket by bucket.
 
-use crate::metrics::{OutcomeResult, RequestResult, RunResult, StageResult};
+use crate::metrics::{RequestResult, RunResult, StageResult};
 
 /// The stages of `parts` (already checked to have the same stage names, in order) added up.
 pub fn merge_stages(parts: &[&RunResult]) -> Vec<StageResult> {
@@ -58,10 +58,7 @@ fn add_request(into: &mut RequestResult, from: &RequestResult) {
     into.dropped += from.dropped;
     into.bytes_received += from.bytes_received;
     for (outcome, o) in &from.outcomes {
-        let m = into
-            .outcomes
-            .entry(*outcome)
-            .or_insert_with(OutcomeResult::default);
+        let m = into.outcomes.entry(*outcome).or_default();
         m.count += o.count;
         m.latency.add(&o.latency);
         m.service_time.add(&o.service_time);
