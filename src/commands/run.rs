@@ -58,6 +58,12 @@ pub async fn run(args: RunArgs) -> Result<u8, Failure> {
             redactor.text(&crate::report::terminal::render(&outcome.result))
         );
         println!("\nresult: {}", outcome.result_path.display());
+        if let Some(html) = outcome.views.iter().find(|p| p.ends_with("index.html")) {
+            println!("report: {}", html.display());
+        }
+    }
+    if let Some(e) = &outcome.views_error {
+        eprintln!("loadlab: warning: the report views were not written: {e}");
     }
     Ok(if outcome.passed {
         exit::PASS

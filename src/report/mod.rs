@@ -6,11 +6,16 @@ mod error;
 pub mod escape;
 pub mod format;
 pub mod html;
+pub mod junit;
+pub mod markdown;
 pub mod plan;
 pub mod probes;
 pub mod progress;
 pub mod table;
 pub mod terminal;
+pub mod write;
+#[cfg(test)]
+mod snapshot_tests;
 #[cfg(test)]
 pub(crate) mod test_support;
 

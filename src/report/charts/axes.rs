@@ -185,7 +185,7 @@ pub fn percentile_x(p: f64) -> f64 {
 
 /// The HDR percentile axis up to `max_x` (a `percentile_x`), ticks 50 % … 99.99 % and beyond.
 pub fn percentile_axis(max_x: f64) -> Axis {
-    const LABELLED: [f64; 7] = [0.0, 50.0, 90.0, 99.0, 99.9, 99.99, 99.999];
+    const LABELLED: [f64; 6] = [50.0, 90.0, 99.0, 99.9, 99.99, 99.999];
     let ticks = LABELLED
         .iter()
         .map(|p| percentile_x(*p))
@@ -294,6 +294,6 @@ mod tests {
     fn percentile_ticks_read_as_percentiles() {
         let a = percentile_axis(percentile_x(99.99));
         let labels: Vec<String> = a.ticks.iter().map(|x| format_percentile_x(*x)).collect();
-        assert_eq!(labels, ["0%", "50%", "90%", "99%", "99.9%", "99.99%"]);
+        assert_eq!(labels, ["50%", "90%", "99%", "99.9%", "99.99%"]);
     }
 }

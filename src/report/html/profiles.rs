@@ -1,8 +1,11 @@
 //! Profile captures: top functions by flat and cumulative cost, and the flame graph, embedded
-//! in a sandboxed `<iframe srcdoc>` (escaped) so each graph keeps its own document, script and
-//! element ids, and nothing in it can reach the page.
+//! as a sandboxed `<iframe>` of a base64 `data:image/svg+xml` URL: each graph is a real SVG
+//! document with its own script and element ids (inferno's script assumes both), and nothing
+//! in it can reach the page. (A `srcdoc` frame would parse the SVG as HTML, where inferno's
+//! fluid-width script measures the wrong viewport.)
 
 use crate::report::escape::escape_html as esc;
+use base64::Engine as _;
 use crate::report::probes::ProfileView;
 use std::collections::BTreeMap;
 
@@ -51,9 +54,10 @@ fn profile(index: usize, p: &ProfileView, flame_graphs: &BTreeMap<String, String
     out.push_str(&top_table(p));
     match p.flame_graph.as_ref().map(|f| (f, flame_graphs.get(f))) {
         Some((_, Some(svg))) => out.push_str(&format!(
-            r#"<iframe class="flame" title="flame graph: {}" sandbox="allow-scripts" loading="lazy" srcdoc="{}"></iframe>"#,
+            r#"<iframe class="flame" title="flame graph: {}" style="height:{}px" sandbox="allow-scripts" src="data:image/svg+xml;base64,{}"></iframe>"#,
             esc(&p.title),
-            esc(svg)
+            svg_height(svg) + 4,
+            base64::engine::general_purpose::STANDARD.encode(svg)
         )),
         Some((file, None)) => out.push_str(&format!(
             r#"<p class="notice">Flame graph {} is not in the run directory.</p>"#,
@@ -63,6 +67,20 @@ fn profile(index: usize, p: &ProfileView, flame_graphs: &BTreeMap<String, String
     }
     out.push_str("</section>");
     out
+}
+
+/// The height the SVG's root element declares (inferno sets it from the stack depth), so the
+/// frame fits the graph; 640 px when it says nothing usable.
+fn svg_height(svg: &str) -> u32 {
+    let root = svg
+        .find("<svg")
+        .and_then(|start| svg[start..].find('>').map(|end| &svg[start..start + end]));
+    root.and_then(|tag| {
+        let value = &tag[tag.find(" height=\"")? + 9..];
+        value[..value.find('"')?].trim().parse::<f64>().ok()
+    })
+    .filter(|h| h.is_finite())
+    .map_or(640, |h| h.clamp(120.0, 2400.0) as u32)
 }
 
 fn top_table(p: &ProfileView) -> String {
@@ -87,4 +105,17 @@ fn top_table(p: &ProfileView) -> String {
         r#"<div class="scroll"><table><thead><tr><th>function</th><th class="num" style="width:160px">flat</th><th class="num" style="width:110px">cum</th></tr></thead><tbody>{rows}</tbody></table></div>
 <p class="notice">flat: samples where the function itself was running; cum: samples with the function anywhere on the stack (once per sample).</p>"#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::svg_height;
+
+    #[test]
+    fn frames_fit_the_graph() {
+        assert_eq!(svg_height(r#"<svg version="1.1" width="1200" height="342" onload="init(evt)">"#), 342);
+        assert_eq!(svg_height(r#"<svg height="5">"#), 120);
+        assert_eq!(svg_height(r#"<svg width="1"><rect height="9000"/>"#), 640);
+        assert_eq!(svg_height("no svg"), 640);
+    }
 }

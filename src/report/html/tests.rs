@@ -57,9 +57,8 @@ fn nothing_user_controlled_becomes_markup() {
         "an unescaped quote made it into the page"
     );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;x&#39;"));
-    // The flame graph is inside srcdoc, escaped once more: its markup is not the page's.
-    assert!(html.contains(r#"srcdoc="&lt;svg xmlns=&quot;http://www.w3.org/2000/svg&quot;&gt;"#));
-    assert!(html.contains(r#"sandbox="allow-scripts""#));
+    // The flame graph is a separate, sandboxed document: its markup is not the page's.
+    assert!(html.contains(r#"sandbox="allow-scripts" src="data:image/svg+xml;base64,PHN2Zy"#));
 }
 
 #[test]
@@ -139,7 +138,20 @@ fn preview_pages_on_request() {
     let dir = std::path::PathBuf::from(dir);
     std::fs::create_dir_all(&dir).unwrap();
     let (hostile, flame) = hostile_result();
+    let mut profiled = sample_result();
+    profiled.probes = json!({"profiles": [{"stage": "steady", "kind": "cpu", "flame_graph": "cpu.svg",
+        "summary": {"unit": "nanoseconds", "total_value": 3_000_000_000u64, "duration_ns": 10_000_000_000u64,
+                    "top": [{"name": "app::handler::checkout", "flat": 2, "flat_share": 0.42, "cum": 3, "cum_share": 0.61},
+                            {"name": "serde_json::ser::format_escaped_str", "flat": 1, "flat_share": 0.12, "cum": 1, "cum_share": 0.2}]}}]});
+    let folded: Vec<(String, u64)> = vec![
+        ("main;app::serve;app::handler::checkout;sha2::compress".into(), 420),
+        ("main;app::serve;app::handler::checkout;serde_json::to_vec".into(), 190),
+        ("main;app::serve;hyper::proto::h1::parse".into(), 120),
+    ];
+    let svg = crate::probe::flame_graph_svg(&folded, "cpu · steady").unwrap();
+    let flames = BTreeMap::from([("cpu.svg".to_string(), svg)]);
     for (name, r, f) in [
+        ("profile.html", profiled, flames),
         ("sample.html", sample_result(), BTreeMap::new()),
         ("troubled.html", hostile, flame),
         ("empty.html", empty_result(), BTreeMap::new()),
