@@ -74,7 +74,8 @@ pub struct RunArgs {
 pub struct ReportArgs {
     /// A run directory (or its result.json).
     pub run_dir: PathBuf,
-    /// Views to write, comma separated.
+    /// Views to render, comma separated: terminal prints; the others are written into the run
+    /// directory (index.html, summary.md, junit.xml, result.json).
     #[arg(long, value_delimiter = ',', default_value = "terminal")]
     pub format: Vec<ReportFormat>,
 }
@@ -85,6 +86,13 @@ pub enum ReportFormat {
     Terminal,
     /// Rewrite result.json (normalised).
     Json,
+    /// The self-contained HTML report with charts: index.html.
+    Html,
+    /// A GitHub-flavoured Markdown summary: summary.md.
+    #[value(name = "md", alias = "markdown")]
+    Markdown,
+    /// JUnit XML, one test case per threshold: junit.xml.
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]

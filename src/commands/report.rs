@@ -1,6 +1,8 @@
 use super::{exit, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::redact::Redactor;
+use crate::metrics::RunResult;
+use crate::report::write::{write_views, View};
 use crate::run::output::{read_result, RunDir};
 
 pub fn report(args: ReportArgs) -> Result<u8, Failure> {
@@ -23,7 +25,17 @@ pub fn report(args: ReportArgs) -> Result<u8, Failure> {
                     .map_err(|e| Failure::cannot_run(e.to_string()))?;
                 eprintln!("wrote {}", path.display());
             }
+            ReportFormat::Html => write_view(&out, &result, View::Html)?,
+            ReportFormat::Markdown => write_view(&out, &result, View::Markdown)?,
+            ReportFormat::Junit => write_view(&out, &result, View::Junit)?,
         }
     }
     Ok(exit::PASS)
+}
+
+fn write_view(out: &RunDir, result: &RunResult, view: View) -> Result<(), Failure> {
+    for path in write_views(out, result, &[view]).map_err(|e| Failure::cannot_run(e.to_string()))? {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }

@@ -59,6 +59,12 @@ pub async fn run(args: RunArgs) -> Result<u8, Failure> {
             redactor.text(&crate::report::terminal::render(&outcome.result))
         );
         println!("\nresult: {}", outcome.result_path.display());
+        if let Some(html) = outcome.views.iter().find(|p| p.ends_with("index.html")) {
+            println!("report: {}", html.display());
+        }
+    }
+    if let Some(e) = &outcome.views_error {
+        eprintln!("loadlab: warning: the report views were not written: {e}");
     }
     // A segment's thresholds judge a share of the load; the verdict belongs to the merged run.
     // Exiting 1 here would also fail an Indexed Job and stop its other segments mid-run.

@@ -1,7 +1,22 @@
-//! Views of a `RunResult`: pure functions from data to text. Files are written elsewhere.
+//! Views of a `RunResult`: pure functions from data to text (terminal, HTML with charts,
+//! Markdown, JUnit XML). Files are written in one place, [`write`].
 
+pub mod charts;
+mod error;
+pub mod escape;
 pub mod format;
+pub mod html;
+pub mod junit;
+pub mod markdown;
 pub mod plan;
+pub mod probes;
 pub mod progress;
 pub mod table;
 pub mod terminal;
+pub mod write;
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
+
+pub use error::ReportError;

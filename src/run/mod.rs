@@ -13,6 +13,7 @@ use crate::engine::{
 use crate::metrics::RunResult;
 use crate::redact::Redactor;
 use crate::scenario::{self, Plan, ScenarioError, Target};
+use crate::report::write::RUN_VIEWS;
 use assemble::{assemble, process_cpu_seconds, RunFacts};
 use http::Uri;
 use output::RunDir;
@@ -60,6 +61,10 @@ pub struct PreparedRun {
 pub struct RunOutcome {
     pub result: RunResult,
     pub result_path: PathBuf,
+    /// Report views written beside `result.json` (index.html, summary.md).
+    pub views: Vec<PathBuf>,
+    /// Why the views could not be written, if so (the result itself was saved).
+    pub views_error: Option<String>,
     pub passed: bool,
 }
 
@@ -191,9 +196,16 @@ impl PreparedRun {
         result.thresholds = crate::analysis::thresholds::evaluate(&result, &self.plan.thresholds);
         let passed = result.thresholds.iter().all(|t| t.passed);
         let result_path = self.write(&result)?;
+        let (views, views_error) =
+            match crate::report::write::write_views(&self.dir, &result, &RUN_VIEWS) {
+                Ok(paths) => (paths, None),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            };
         Ok(RunOutcome {
             result,
             result_path,
+            views,
+            views_error,
             passed,
         })
     }

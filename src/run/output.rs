@@ -84,6 +84,15 @@ impl RunDir {
         Ok(target)
     }
 
+    /// The result as the run directory holds it: every string redacted. Views render from
+    /// this, so a secret is removed before escaping could disguise it.
+    pub fn redacted(&self, result: &RunResult) -> Result<RunResult, OutputError> {
+        let mut value =
+            serde_json::to_value(result).map_err(|e| OutputError::Serialize(e.to_string()))?;
+        self.redactor.json(&mut value);
+        serde_json::from_value(value).map_err(|e| OutputError::Serialize(e.to_string()))
+    }
+
     /// `result.json`, redacted.
     pub fn write_result(&self, result: &RunResult) -> Result<PathBuf, OutputError> {
         let json = result_json(result, &self.redactor)?;
