@@ -1,6 +1,7 @@
 //! The edge: each command turns parsed arguments into library calls and an exit status.
 //! Printing for people happens here and in `report`, never in the engine.
 
+mod compare;
 mod demo_target;
 mod report;
 mod run;
@@ -44,5 +45,6 @@ pub async fn execute(cli: Cli) -> Result<u8, Failure> {
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Report(args) => report::report(args),
         Command::DemoTarget(args) => demo_target::serve(args).await,
+        Command::Compare(args) => compare::compare(args),
     }
 }

@@ -51,7 +51,7 @@ mod stage;
 mod windows;
 
 #[cfg(test)]
-mod synthetic;
+pub(crate) mod synthetic;
 #[cfg(test)]
 mod tests;
 
