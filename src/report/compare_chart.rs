@@ -137,7 +137,10 @@ mod tests {
         };
         let svg = percentile_curves_svg(&chart).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..60.min(svg.len())]);
-        assert!(svg.contains("#1F77B4") && svg.contains("#D62728"), "both curves drawn");
+        assert!(
+            svg.contains("#1F77B4") && svg.contains("#D62728"),
+            "both curves drawn"
+        );
         let empty = PercentileChart {
             curve: &[],
             width: 640,

@@ -10,6 +10,7 @@ use super::format::format_micros;
 use crate::analysis::compare::{Comparison, ProfileComparison, RunRef, StageComparison};
 use crate::probe::{diff_flame_graph_svg, FunctionDelta};
 use base64::Engine as _;
+use plotters::style::RGBColor;
 
 const TEMPLATE: &str = include_str!("compare_template.html");
 
@@ -45,12 +46,17 @@ pub fn render(c: &Comparison) -> String {
     )
 }
 
-fn run_row(role: &str, r: &RunRef, color: plotters::style::RGBColor) -> String {
+fn swatch(color: RGBColor) -> String {
     format!(
-        "<tr><th><span class=\"swatch\" style=\"background:rgb({},{},{})\"></span>{role}</th><td><code>{}</code></td><td>{}</td><td>{:.1}s</td><td>{}</td><td>{}</td></tr>\n",
-        color.0,
-        color.1,
-        color.2,
+        "<span class=\"swatch\" style=\"background:rgb({},{},{})\"></span>",
+        color.0, color.1, color.2
+    )
+}
+
+fn run_row(role: &str, r: &RunRef, color: RGBColor) -> String {
+    format!(
+        "<tr><th>{}{role}</th><td><code>{}</code></td><td>{}</td><td>{:.1}s</td><td>{}</td><td>{}</td></tr>\n",
+        swatch(color),
         esc(&r.label),
         esc(&r.started_at),
         r.duration_s,
@@ -73,10 +79,11 @@ fn stage_section(c: &Comparison, s: &StageComparison) -> String {
     };
     match percentile_curves_svg(&chart) {
         Ok(svg) => out.push_str(&format!(
-            "<div class=\"chart\">{svg}</div>\n<p class=\"legend\">Latency by percentile, successful requests of the whole stage: \
-             <span><span class=\"swatch\" style=\"background:rgb(31,119,180)\"></span>base {}</span>\
-             <span><span class=\"swatch\" style=\"background:rgb(214,39,40)\"></span>candidate {}</span></p>\n",
+            "<div class=\"chart\">{svg}</div>\n<p class=\"legend\">Latency by percentile, \
+             successful requests of the whole stage: <span>{}base {}</span><span>{}candidate {}</span></p>\n",
+            swatch(BASE_COLOR),
             esc(&c.base.label),
+            swatch(CANDIDATE_COLOR),
             esc(&c.candidate.label)
         )),
         Err(e) => out.push_str(&format!("<p>No chart: {}</p>\n", esc(&e.to_string()))),

@@ -50,7 +50,10 @@ fn markdown_fits_a_pull_request_comment() {
     // Outside code spans (which show function names literally) no markup survives.
     let outside: String = md.split('`').step_by(2).collect();
     assert!(!outside.contains("<script>"), "{md}");
-    assert!(md.contains("`main;serve;") || md.contains("`<script>"), "{md}");
+    assert!(
+        md.contains("`main;serve;") || md.contains("`<script>"),
+        "{md}"
+    );
     assert!(md.contains("&lt;script&gt;"));
 }
 

@@ -150,7 +150,7 @@ pub fn method_text(opts: &CompareOptions) -> String {
          observations: per second, the windowed percentile of successful requests' latency, the \
          ok count, the error fraction. A two-sided Mann–Whitney U test (normal approximation, \
          tie-corrected) compares the two runs' seconds, and a bootstrap ({} resamples of seconds \
-         with replacement, fixed seed) gives a {}% interval of the ratio of pooled percentiles \
+         with replacement, fixed seed) gives a {} interval of the ratio of pooled percentiles \
          (difference for the error rate). Significant: p < {} and the interval excludes no change. \
          Fewer than {} seconds on a side: inconclusive unless the change is at least ×2 with the \
          seconds completely separated. The maximum follows p99.9. The timeline is not split by \
