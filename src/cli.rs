@@ -1,5 +1,6 @@
 //! The command line: commands and flags only (clap derive). Help text comes from doc comments.
 
+use crate::analysis::compare::ToleranceSpec;
 use crate::engine::Segment;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -41,6 +42,12 @@ pub enum Command {
     /// The output holds a ConfigMap with the scenario and the Job; comments say how to collect
     /// and merge the results. See docs/kubernetes.md.
     K8s(K8sArgs),
+    /// Compare a candidate run with a base run: per stage and request, what changed
+    /// significantly (beyond tolerance, and not noise).
+    ///
+    /// Exit status: 0 no significant regression, 1 a significant regression, 2 the runs
+    /// cannot be compared (the message says what differs) or bad input, 3 cannot write.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,6 +100,38 @@ pub enum ReportFormat {
     Markdown,
     /// JUnit XML, one test case per threshold: junit.xml.
     Junit,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The base run directory (or its result.json): "before".
+    pub base: PathBuf,
+    /// The candidate run directory (or its result.json): "after".
+    pub candidate: PathBuf,
+    /// Where to write compare-<base>-vs-<candidate>/ (index.html, comparison.md, comparison.json).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Tolerances, comma separated, e.g. `p99=10%,errors=0.5%` (metrics: p50, p90, p99,
+    /// p99.9, max, throughput, errors, cpu). Defaults: p50/p90 5%, p99 10%, p99.9/max 20%,
+    /// throughput 5%, cpu 10%, errors 0.5 percentage points.
+    #[arg(long, value_name = "METRIC=N%", value_delimiter = ',')]
+    pub tolerance: Vec<ToleranceSpec>,
+    /// Views to produce, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "terminal,html,md,json")]
+    pub format: Vec<CompareFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareFormat {
+    /// Print the comparison table.
+    Terminal,
+    /// Write index.html (self-contained: charts and profile diff inline).
+    Html,
+    /// Write comparison.md (for a pull-request comment or a CI step summary).
+    #[value(alias = "markdown")]
+    Md,
+    /// Write comparison.json.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -217,5 +256,28 @@ mod tests {
         assert!(Cli::try_parse_from([&k8s[..], &["--merge-job"]].concat()).is_err());
         assert!(Cli::try_parse_from([&k8s[..], &["--pvc", "c", "--hold", "1m"]].concat()).is_err());
         assert!(Cli::try_parse_from([&k8s[..], &["--start-delay", "soon"]].concat()).is_err());
+    }
+
+    #[test]
+    fn compare_takes_typed_tolerances() {
+        let cli = Cli::try_parse_from([
+            "loadlab",
+            "compare",
+            "a",
+            "b",
+            "--tolerance",
+            "p99=10%,errors=0.5%",
+            "--format",
+            "md,json",
+        ])
+        .unwrap();
+        let Command::Compare(a) = cli.command else {
+            panic!("expected compare")
+        };
+        assert_eq!(a.tolerance.len(), 2);
+        assert_eq!(a.format, vec![CompareFormat::Md, CompareFormat::Json]);
+        assert!(
+            Cli::try_parse_from(["loadlab", "compare", "a", "b", "--tolerance", "p99=10"]).is_err()
+        );
     }
 }

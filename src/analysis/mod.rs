@@ -1,4 +1,5 @@
 //! Analysis of results: thresholds, comparisons, capacity search, HPA simulation.
 
+pub mod compare;
 pub mod hpa;
 pub mod thresholds;

@@ -1,6 +1,7 @@
 //! The edge: each command turns parsed arguments into library calls and an exit status.
 //! Printing for people happens here and in `report`, never in the engine.
 
+mod compare;
 mod demo_target;
 mod k8s;
 mod merge;
@@ -48,5 +49,6 @@ pub async fn execute(cli: Cli) -> Result<u8, Failure> {
         Command::DemoTarget(args) => demo_target::serve(args).await,
         Command::Merge(args) => merge::merge(args),
         Command::K8s(args) => k8s::k8s(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }

@@ -4,6 +4,11 @@
 pub mod charts;
 mod error;
 pub mod escape;
+pub mod compare_chart;
+pub mod compare_format;
+pub mod compare_html;
+pub mod compare_markdown;
+pub mod compare_terminal;
 pub mod format;
 pub mod html;
 pub mod junit;
