@@ -1,7 +1,7 @@
 use super::{exit, Failure};
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::redact::Redactor;
 use crate::metrics::RunResult;
+use crate::redact::Redactor;
 use crate::report::write::{write_views, View};
 use crate::run::output::{read_result, RunDir};
 

@@ -31,10 +31,28 @@ pub fn render(r: &RunResult) -> String {
         ("scenario_digest", r.scenario.digest.as_str()),
         ("target", r.scenario.target.as_str()),
         ("loadlab_version", r.loadlab_version.as_str()),
-        ("status", if r.is_partial() { "partial" } else { "complete" }),
-        ("generator_bottleneck", if r.generator.bottleneck { "true" } else { "false" }),
+        (
+            "status",
+            if r.is_partial() {
+                "partial"
+            } else {
+                "complete"
+            },
+        ),
+        (
+            "generator_bottleneck",
+            if r.generator.bottleneck {
+                "true"
+            } else {
+                "false"
+            },
+        ),
     ] {
-        let _ = writeln!(out, r#"      <property name="{name}" value="{}"/>"#, x(value));
+        let _ = writeln!(
+            out,
+            r#"      <property name="{name}" value="{}"/>"#,
+            x(value)
+        );
     }
     out.push_str("    </properties>\n");
     for t in &r.thresholds {

@@ -41,8 +41,18 @@ fn headline(out: &mut String, r: &RunResult) {
             format!("closed model, think {}", format_micros(think_time_s * 1e6))
         }
     };
-    let digest: String = r.scenario.digest.chars().filter(char::is_ascii_alphanumeric).take(12).collect();
-    let _ = writeln!(out, "### {icon}loadlab · {} — {verdict}\n", md(&r.scenario.name));
+    let digest: String = r
+        .scenario
+        .digest
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect();
+    let _ = writeln!(
+        out,
+        "### {icon}loadlab · {} — {verdict}\n",
+        md(&r.scenario.name)
+    );
     let _ = writeln!(
         out,
         "{} · {} · HTTP/{} · {:.1} s · started {} · loadlab {} · scenario `{digest}`\n",
@@ -78,7 +88,13 @@ fn banner(out: &mut String, r: &RunResult) {
 
 fn totals(out: &mut String, r: &RunResult) {
     let s = r.summary(None, None);
-    let lat = |v: u64| if s.latency.count() == 0 { "–".into() } else { format_micros(v as f64) };
+    let lat = |v: u64| {
+        if s.latency.count() == 0 {
+            "–".into()
+        } else {
+            format_micros(v as f64)
+        }
+    };
     let _ = writeln!(
         out,
         "**{} requests · {} ok/s · errors {} · dropped {} · p50 {} · p99 {} · max {}**\n",
@@ -114,11 +130,19 @@ fn stages(out: &mut String, r: &RunResult) {
     out.push_str("|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for stage in &r.stages {
         for (i, q) in stage.requests.iter().enumerate() {
-            let name = if i == 0 { md(&stage.name) } else { String::new() };
+            let name = if i == 0 {
+                md(&stage.name)
+            } else {
+                String::new()
+            };
             row(out, &name, &md(&q.name), &stage.summary(Some(&q.name)));
         }
         if stage.requests.len() != 1 {
-            let name = if stage.requests.is_empty() { md(&stage.name) } else { String::new() };
+            let name = if stage.requests.is_empty() {
+                md(&stage.name)
+            } else {
+                String::new()
+            };
             row(out, &name, "**all**", &stage.summary(None));
         }
     }
@@ -128,11 +152,21 @@ fn stages(out: &mut String, r: &RunResult) {
 }
 
 fn row(out: &mut String, stage: &str, request: &str, s: &Summary) {
-    let lat = |v: u64| if s.latency.count() == 0 { "–".into() } else { format_micros(v as f64) };
+    let lat = |v: u64| {
+        if s.latency.count() == 0 {
+            "–".into()
+        } else {
+            format_micros(v as f64)
+        }
+    };
     let errors = if s.errors == 0 {
         "0".into()
     } else {
-        format!("{} ({})", format_count(s.errors), format_percent(s.error_rate()))
+        format!(
+            "{} ({})",
+            format_count(s.errors),
+            format_percent(s.error_rate())
+        )
     };
     let svc = if s.service_time.count() == 0 {
         "–".into()

@@ -16,12 +16,12 @@ pub mod markdown;
 pub mod plan;
 pub mod probes;
 pub mod progress;
-pub mod table;
-pub mod terminal;
-pub mod write;
 #[cfg(test)]
 mod snapshot_tests;
+pub mod table;
+pub mod terminal;
 #[cfg(test)]
 pub(crate) mod test_support;
+pub mod write;
 
 pub use error::ReportError;

@@ -114,7 +114,11 @@ mod tests {
     fn writes_views_with_flame_graphs_and_secrets_redacted() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("profiles")).unwrap();
-        std::fs::write(tmp.path().join("profiles/cpu.svg"), "<svg height=\"200\"></svg>").unwrap();
+        std::fs::write(
+            tmp.path().join("profiles/cpu.svg"),
+            "<svg height=\"200\"></svg>",
+        )
+        .unwrap();
         std::fs::write(tmp.path().join("secret.txt"), "nope").unwrap();
         let mut r = sample_result();
         r.scenario.target = "http://h/?token=s3cr&t".into();
@@ -128,7 +132,10 @@ mod tests {
         let html = std::fs::read_to_string(tmp.path().join("index.html")).unwrap();
         assert!(html.contains("data:image/svg+xml;base64,"));
         assert!(html.contains("../secret.txt is not in the run directory"));
-        assert!(!html.contains("s3cr"), "the secret leaked (escaped as s3cr&amp;t)");
+        assert!(
+            !html.contains("s3cr"),
+            "the secret leaked (escaped as s3cr&amp;t)"
+        );
         let md = std::fs::read_to_string(tmp.path().join("summary.md")).unwrap();
         assert!(md.contains("REDACTED") && !md.contains("s3cr"));
         assert!(tmp.path().join("junit.xml").exists());

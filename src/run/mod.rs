@@ -12,8 +12,8 @@ use crate::engine::{
 };
 use crate::metrics::RunResult;
 use crate::redact::Redactor;
-use crate::scenario::{self, Plan, ScenarioError, Target};
 use crate::report::write::RUN_VIEWS;
+use crate::scenario::{self, Plan, ScenarioError, Target};
 use assemble::{assemble, process_cpu_seconds, RunFacts};
 use http::Uri;
 use output::RunDir;

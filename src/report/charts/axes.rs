@@ -66,6 +66,11 @@ pub fn linear_axis(max: f64) -> Axis {
     }
 }
 
+/// [`linear_axis`] for whole counts: ticks never fall between integers.
+pub fn count_axis(max: f64) -> Axis {
+    linear_axis(if max.is_finite() { max.max(4.0) } else { 4.0 })
+}
+
 /// A linear axis over `[min, max]` (not forced to 0), for metric series.
 pub fn span_axis(min: f64, max: f64) -> Axis {
     if !(min.is_finite() && max.is_finite()) || min >= 0.0 {
@@ -259,6 +264,7 @@ mod tests {
             let a = linear_axis(degenerate);
             assert!(a.range.start == 0.0 && a.range.end >= 1.0, "{a:?}");
         }
+        assert_eq!(count_axis(2.0).ticks, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
         let s = span_axis(-3.0, 7.0);
         assert!(s.range.start <= -3.0 && s.range.end >= 7.0);
     }

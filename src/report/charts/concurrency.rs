@@ -1,7 +1,7 @@
 //! Chart (c): requests in flight (maximum per second, against the cap when it comes close)
 //! above the generator's scheduler lag (maximum per second) — the generator's own health.
 
-use super::axes::{axis_micros, axis_number, format_time, linear_axis, time_axis};
+use super::axes::{axis_micros, axis_number, count_axis, format_time, linear_axis, time_axis};
 use super::frame::{self, ChartSize, OrChart, StageBand, CYAN_, PURPLE_, RED_};
 use crate::report::ReportError;
 use plotters::prelude::*;
@@ -47,7 +47,7 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
     let last = args.seconds.iter().map(|s| s.t + 1.0).fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
     let x = time_axis(duration);
-    let y_in_flight = linear_axis(in_flight_max.max(cap.unwrap_or(0.0)));
+    let y_in_flight = count_axis(in_flight_max.max(cap.unwrap_or(0.0)));
     let y_lag = linear_axis(lag_max.max(100.0));
     let mut legend = vec![
         ("in flight (max)".to_string(), PURPLE_),

@@ -1,7 +1,7 @@
 //! Chart (b): requests completed per second (by completion time), with errors and dropped
 //! arrivals per second (by intended start) on the same scale.
 
-use super::axes::{axis_number, format_time, linear_axis, time_axis};
+use super::axes::{axis_number, count_axis, format_time, time_axis};
 use super::frame::{self, ChartSize, OrChart, StageBand, AMBER_, BLUE_, RED_};
 use crate::report::ReportError;
 use plotters::prelude::*;
@@ -40,7 +40,7 @@ pub fn throughput(args: &Throughput<'_>) -> Result<String, ReportError> {
     let last = args.seconds.iter().map(|s| s.t + 1.0).fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
     let x = time_axis(duration);
-    let y = linear_axis(max);
+    let y = count_axis(max);
     let legend = [
         ("completed/s".to_string(), BLUE_),
         ("errors/s".to_string(), RED_),

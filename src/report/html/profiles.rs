@@ -5,8 +5,8 @@
 //! fluid-width script measures the wrong viewport.)
 
 use crate::report::escape::escape_html as esc;
-use base64::Engine as _;
 use crate::report::probes::ProfileView;
+use base64::Engine as _;
 use std::collections::BTreeMap;
 
 /// Rows of each top table.
@@ -113,7 +113,10 @@ mod tests {
 
     #[test]
     fn frames_fit_the_graph() {
-        assert_eq!(svg_height(r#"<svg version="1.1" width="1200" height="342" onload="init(evt)">"#), 342);
+        assert_eq!(
+            svg_height(r#"<svg version="1.1" width="1200" height="342" onload="init(evt)">"#),
+            342
+        );
         assert_eq!(svg_height(r#"<svg height="5">"#), 120);
         assert_eq!(svg_height(r#"<svg width="1"><rect height="9000"/>"#), 640);
         assert_eq!(svg_height("no svg"), 640);

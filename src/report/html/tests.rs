@@ -144,8 +144,14 @@ fn preview_pages_on_request() {
                     "top": [{"name": "app::handler::checkout", "flat": 2, "flat_share": 0.42, "cum": 3, "cum_share": 0.61},
                             {"name": "serde_json::ser::format_escaped_str", "flat": 1, "flat_share": 0.12, "cum": 1, "cum_share": 0.2}]}}]});
     let folded: Vec<(String, u64)> = vec![
-        ("main;app::serve;app::handler::checkout;sha2::compress".into(), 420),
-        ("main;app::serve;app::handler::checkout;serde_json::to_vec".into(), 190),
+        (
+            "main;app::serve;app::handler::checkout;sha2::compress".into(),
+            420,
+        ),
+        (
+            "main;app::serve;app::handler::checkout;serde_json::to_vec".into(),
+            190,
+        ),
         ("main;app::serve;hyper::proto::h1::parse".into(), 120),
     ];
     let svg = crate::probe::flame_graph_svg(&folded, "cpu · steady").unwrap();
