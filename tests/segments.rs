@@ -55,6 +55,24 @@ fn run_segments(
     dirs
 }
 
+/// A merged run is a normal run: its result.json validates against the checked-in schema.
+fn assert_matches_schema(path: &Path) {
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("JSON")
+    };
+    let schema = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/result.schema.json"));
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let instance = read(path);
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "merged result.json violates the schema: {errors:?}"
+    );
+}
+
 fn steady_latency(r: &RunResult) -> LatencyHistogram {
     r.summary(Some("steady"), None).latency
 }
@@ -82,6 +100,7 @@ fn three_parallel_segments_merge_exactly() {
         .map(|d| read_result(d).expect("segment result"))
         .collect();
     let merged = read_result(&merged_dir).expect("merged result");
+    assert_matches_schema(&merged_dir.join("result.json"));
     assert_eq!(merged.run.segment, None);
     assert_eq!(merged.run.status, RunStatus::Complete);
 
