@@ -36,12 +36,13 @@ fn run_and_read_probes(dir: &std::path::Path, scenario: &str) -> ProbeResults {
 /// Proves, against the pprof-rs endpoint: the `high` stage's CPU capture decodes, and
 /// `demo_cpu_burn` (the `/cpu` handler's work) is the top function with ≥ 40% of samples, flat
 /// or cumulative; CPU per 1,000 requests from the profile is within 30% of the process's own
-/// figure; the demo target's CPU cores used rise from `low` (100/s) to `high` (400/s).
+/// figure; the demo target's CPU cores used rise from `low` (50/s) to `high` (200/s).
 #[test]
 fn demo_target_profile_shows_demo_cpu_burn() {
     let (mut target, url) = support::spawn_demo_target(&[]);
     let tmp = tempfile::tempdir().unwrap();
-    // `work=20000` is about 220 µs of CPU per request: ~0.1 core at 400/s.
+    // `work=100000` is about 1.1 ms of CPU per request: ~0.25 core at 200/s. Requests of 1 ms
+    // rather than 100 µs keep the sampling profiler honest (see `tests/probes_go.rs`).
     let probes = run_and_read_probes(
         tmp.path(),
         &format!(
@@ -51,7 +52,7 @@ target = "{url}"
 
 [[request]]
 name = "cpu"
-path = "/cpu?work=20000"
+path = "/cpu?work=100000"
 
 [load]
 model = "open"
@@ -59,12 +60,12 @@ model = "open"
 [[load.stage]]
 name = "low"
 duration = "4s"
-rate = "100/s"
+rate = "50/s"
 
 [[load.stage]]
 name = "high"
 duration = "8s"
-rate = "400/s"
+rate = "200/s"
 warmup = "1s"
 
 [thresholds]

@@ -30,7 +30,10 @@ fn start_prometheus(
     let port = support::free_port();
     let child = Command::new(prometheus)
         .arg(format!("--config.file={}", config.display()))
-        .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -42,9 +45,16 @@ fn start_prometheus(
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
     let timeout = Duration::from_secs(1);
     let ready = Instant::now() + Duration::from_secs(60);
-    while !matches!(support::http_get(&format!("{url}/-/ready"), timeout), Ok((200, _))) {
+    while !matches!(
+        support::http_get(&format!("{url}/-/ready"), timeout),
+        Ok((200, _))
+    ) {
         guard.assert_running();
-        assert!(Instant::now() < ready, "prometheus not ready in 60 s; log:\n{}", log());
+        assert!(
+            Instant::now() < ready,
+            "prometheus not ready in 60 s; log:\n{}",
+            log()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     support::wait_until(
@@ -125,23 +135,40 @@ rate = "rate(loadlab_demo_requests_all_total[5s])"
         Duration::from_secs(90),
     );
     eprintln!("loadlab run took {:.1?}", started.elapsed());
-    assert_eq!(code, 0, "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(
+        code, 0,
+        "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
     target.assert_running();
     server.assert_running();
 
     let result = support::read_result(&out);
-    let duration = result["run"]["duration_s"].as_f64().expect("run.duration_s");
+    let duration = result["run"]["duration_s"]
+        .as_f64()
+        .expect("run.duration_s");
     let probes = ProbeResults::from_value(&result["probes"]);
 
     // The counter: one point per second over the run, rising by about what was sent.
     let requests = &query(&probes, "requests")[0].points;
-    eprintln!("requests: {} points, {:?} … {:?}", requests.len(), requests.first(), requests.last());
-    assert!(requests.len() >= 8, "about one point per second: {requests:?}");
+    eprintln!(
+        "requests: {} points, {:?} … {:?}",
+        requests.len(),
+        requests.first(),
+        requests.last()
+    );
     assert!(
-        requests.iter().all(|p| (-0.5..=duration + 0.5).contains(&p[0])),
+        requests.len() >= 8,
+        "about one point per second: {requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|p| (-0.5..=duration + 0.5).contains(&p[0])),
         "points inside the run's window (0..{duration} s): {requests:?}"
     );
-    assert!(requests.windows(2).all(|w| w[1][0] > w[0][0] && w[1][1] >= w[0][1]));
+    assert!(requests
+        .windows(2)
+        .all(|w| w[1][0] > w[0][0] && w[1][1] >= w[0][1]));
     let (first, last) = (requests[0], requests[requests.len() - 1]);
     let rise_rate = (last[1] - first[1]) / (last[0] - first[0]);
     assert!(

@@ -73,6 +73,12 @@ pub struct ScrapeResult {
 
 /// Scrapes `spec.url` every `spec.interval` (the first at once) until `cancel` fires, and
 /// returns what it kept. `clock` gives the time of each scrape in seconds since run start.
+///
+/// When `cancel` fires between scrapes, one last scrape (bounded by `spec.timeout`) records
+/// the moment of cancelling, so the series reach the end of the run: without it they could
+/// stop up to an interval early, and a figure over a window ending near the run's end (a
+/// counter's increase during the last stage's profile) would have no data. A scrape in flight
+/// when `cancel` fires is abandoned at once instead (the target may be hanging).
 pub async fn scrape_loop(
     spec: ScrapeSpec,
     clock: impl Fn() -> f64,
@@ -83,16 +89,20 @@ pub async fn scrape_loop(
     let mut ticker = tokio::time::interval(spec.interval.max(Duration::from_millis(10)));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
+        let last = tokio::select! {
             biased;
-            _ = cancel.cancelled() => break,
-            _ = ticker.tick() => {}
-        }
+            _ = cancel.cancelled() => true,
+            _ = ticker.tick() => false,
+        };
         let t = clock();
-        let outcome = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => break,
-            outcome = scrape_once(&spec) => outcome,
+        let outcome = if last {
+            scrape_once(&spec).await
+        } else {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => break,
+                outcome = scrape_once(&spec) => outcome,
+            }
         };
         match outcome {
             Ok(families) => {
@@ -103,6 +113,9 @@ pub async fn scrape_loop(
                 failed += 1;
                 last_error = Some(e.to_string());
             }
+        }
+        if last {
+            break;
         }
     }
     ScrapeResult {

@@ -112,7 +112,8 @@ pub fn spawn_listening(mut cmd: Command, name: &str) -> (ChildGuard, String) {
 /// Starts `loadlab demo-target` on a free loopback port with extra `args`.
 pub fn spawn_demo_target(args: &[&str]) -> (ChildGuard, String) {
     let mut cmd = Command::new(LOADLAB);
-    cmd.args(["demo-target", "--addr", "127.0.0.1:0"]).args(args);
+    cmd.args(["demo-target", "--addr", "127.0.0.1:0"])
+        .args(args);
     spawn_listening(cmd, "demo target")
 }
 
@@ -176,8 +177,8 @@ pub fn write_scenario(dir: &Path, text: &str) -> PathBuf {
 /// The `result.json` a run wrote into `dir`.
 pub fn read_result(dir: &Path) -> serde_json::Value {
     let path = dir.join("result.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }
 
@@ -227,7 +228,9 @@ pub fn send_get(
             .split(' ')
             .nth(1)
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line"))?;
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line")
+            })?;
         Ok((status, body.to_string()))
     }))
 }
