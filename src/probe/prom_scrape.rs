@@ -71,8 +71,17 @@ pub struct ScrapeResult {
     pub series_limit_reached: bool,
 }
 
+/// How long the last scrape, at cancellation, may take.
+const LAST_SCRAPE_GRACE: Duration = Duration::from_secs(1);
+
 /// Scrapes `spec.url` every `spec.interval` (the first at once) until `cancel` fires, and
 /// returns what it kept. `clock` gives the time of each scrape in seconds since run start.
+///
+/// Cancelling ends with one last scrape, so the series reach the end of the run: a scrape in
+/// flight is given [`LAST_SCRAPE_GRACE`] to finish, and between scrapes a new one is taken with
+/// the same bound. Without it the series could stop up to an interval early (or two, when the
+/// cancel lands on a scrape in flight), and a figure over a window ending near the run's end,
+/// such as a counter's increase during the last stage's profile, would have no data.
 pub async fn scrape_loop(
     spec: ScrapeSpec,
     clock: impl Fn() -> f64,
@@ -83,26 +92,39 @@ pub async fn scrape_loop(
     let mut ticker = tokio::time::interval(spec.interval.max(Duration::from_millis(10)));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
+        let mut last = tokio::select! {
             biased;
-            _ = cancel.cancelled() => break,
-            _ = ticker.tick() => {}
-        }
+            _ = cancel.cancelled() => true,
+            _ = ticker.tick() => false,
+        };
         let t = clock();
-        let outcome = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => break,
-            outcome = scrape_once(&spec) => outcome,
+        let scrape = scrape_once(&spec);
+        tokio::pin!(scrape);
+        let outcome = if last {
+            tokio::time::timeout(LAST_SCRAPE_GRACE, scrape).await
+        } else {
+            tokio::select! {
+                outcome = &mut scrape => Ok(outcome),
+                _ = cancel.cancelled() => {
+                    last = true;
+                    tokio::time::timeout(LAST_SCRAPE_GRACE, scrape).await
+                }
+            }
         };
         match outcome {
-            Ok(families) => {
+            Ok(Ok(families)) => {
                 ok += 1;
                 record(&mut store, t, &families, &spec.selectors);
             }
-            Err(e) => {
+            Ok(Err(e)) => {
                 failed += 1;
                 last_error = Some(e.to_string());
             }
+            // The last scrape did not finish in time: the target may be hanging.
+            Err(_) => {}
+        }
+        if last {
+            break;
         }
     }
     ScrapeResult {

@@ -188,6 +188,56 @@ async fn failed_scrapes_are_counted_with_the_last_error() {
 }
 
 #[tokio::test]
+async fn cancelling_between_scrapes_takes_one_last_scrape() {
+    let server = serve(|_| {
+        Reply::ok("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 2.5\n")
+    })
+    .await;
+    // Cancelled before the first tick: the loop's only scrape is the last one, at once.
+    let spec = ScrapeSpec::new(server.url("/metrics"), Duration::from_secs(60));
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let result = tokio::time::timeout(Duration::from_secs(10), scrape_loop(spec, || 7.0, cancel))
+        .await
+        .expect("loop ends after the last scrape");
+    assert_eq!(
+        (result.scrapes_ok, result.scrapes_failed),
+        (1, 0),
+        "{result:?}"
+    );
+    assert_eq!(result.series[0].points, vec![[7.0, 2.5]]);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_scrape_in_flight_at_cancellation_is_kept() {
+    let server = serve(|_| {
+        Reply::ok("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 4\n")
+            .delay(Duration::from_millis(300))
+    })
+    .await;
+    let spec = ScrapeSpec::new(server.url("/metrics"), Duration::from_secs(60));
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    let seen = server.seen.clone();
+    tokio::spawn(async move {
+        while seen.lock().map_or(0, |r| r.len()) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        trigger.cancel();
+    });
+    let result = tokio::time::timeout(Duration::from_secs(10), scrape_loop(spec, || 3.0, cancel))
+        .await
+        .expect("loop ends after the scrape in flight");
+    assert_eq!(
+        (result.scrapes_ok, result.scrapes_failed),
+        (1, 0),
+        "{result:?}"
+    );
+    assert_eq!(result.series[0].points, vec![[3.0, 4.0]]);
+}
+
+#[tokio::test]
 async fn cancellation_interrupts_a_hanging_scrape() {
     let server = serve(|_| Reply::ok("go_goroutines 1\n").delay(Duration::from_secs(5))).await;
     let mut spec = ScrapeSpec::new(server.url("/metrics"), Duration::from_secs(1));
@@ -200,6 +250,7 @@ async fn cancellation_interrupts_a_hanging_scrape() {
     });
     let started = Instant::now();
     let result = scrape_loop(spec, || 0.0, cancel).await;
+    // Cancelled at 100 ms; the scrape in flight gets LAST_SCRAPE_GRACE (1 s), not its 10 s.
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!((result.scrapes_ok, result.scrapes_failed), (0, 0));
 }

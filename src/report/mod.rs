@@ -2,13 +2,13 @@
 //! Markdown, JUnit XML). Files are written in one place, [`write`].
 
 pub mod charts;
-mod error;
-pub mod escape;
 pub mod compare_chart;
 pub mod compare_format;
 pub mod compare_html;
 pub mod compare_markdown;
 pub mod compare_terminal;
+mod error;
+pub mod escape;
 pub mod format;
 pub mod html;
 pub mod junit;

@@ -11,6 +11,7 @@ use crate::probe::{
 };
 use crate::scenario::{Plan, ProfilePlan, RenderContext, Template};
 use http::HeaderName;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -68,8 +69,18 @@ struct Taken {
 
 /// Probes started with the engine.
 pub struct RunningProbes {
-    captures: Option<JoinHandle<Vec<Taken>>>,
+    captures: Option<Captures>,
     scrape: Option<(JoinHandle<ScrapeResult>, CancellationToken, f64)>,
+    stop: StopSignal,
+}
+
+/// The capture task and what it has taken so far. Finished captures are kept outside the
+/// task, so stopping it early never loses them.
+struct Captures {
+    task: JoinHandle<()>,
+    taken: Arc<Mutex<Vec<Taken>>>,
+    /// Cancelled when the run is over: no capture starts after that.
+    run_over: CancellationToken,
 }
 
 fn render_headers(headers: &[(HeaderName, Template)]) -> Vec<(String, String)> {
@@ -108,10 +119,12 @@ pub fn start(plan: &Plan, clock: Clock, stop: &StopSignal) -> RunningProbes {
             probe_tls(plan),
             stop.clone(),
         );
-        tokio::spawn(async move {
-            let mut taken = Vec::new();
+        let taken = Arc::new(Mutex::new(Vec::new()));
+        let run_over = CancellationToken::new();
+        let (sink, over) = (taken.clone(), run_over.clone());
+        let task = tokio::spawn(async move {
             for p in planned {
-                if !sleep_until(clock, p.at_s, &stop).await {
+                if !sleep_until(clock, p.at_s, &stop, &over).await {
                     break;
                 }
                 let mut spec = CaptureSpec::new(kind_url(&url, p.kind), p.kind, p.seconds.max(1));
@@ -124,14 +137,18 @@ pub fn start(plan: &Plan, clock: Clock, stop: &StopSignal) -> RunningProbes {
                 } else {
                     begun
                 };
-                taken.push(Taken {
+                lock(&sink).push(Taken {
                     planned: p,
                     window_s: [begun, covered],
                     outcome,
                 });
             }
-            taken
-        })
+        });
+        Captures {
+            task,
+            taken,
+            run_over,
+        }
     });
     let scrape = plan
         .metrics
@@ -150,7 +167,17 @@ pub fn start(plan: &Plan, clock: Clock, stop: &StopSignal) -> RunningProbes {
             let handle = tokio::spawn(scrape_loop(spec, move || clock.seconds(), cancel.clone()));
             (handle, cancel, s.interval.as_secs_f64())
         });
-    RunningProbes { captures, scrape }
+    RunningProbes {
+        captures,
+        scrape,
+        stop: stop.clone(),
+    }
+}
+
+fn lock(taken: &Mutex<Vec<Taken>>) -> std::sync::MutexGuard<'_, Vec<Taken>> {
+    taken
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The endpoint of `kind` beside the configured CPU profile endpoint:
@@ -168,10 +195,15 @@ fn kind_url(url: &http::Uri, kind: ProfileKind) -> http::Uri {
     http::Uri::from_parts(parts).unwrap_or_else(|_| url.clone())
 }
 
-/// Sleeps until `at_s` on the run's clock; false when the run was stopped first.
-async fn sleep_until(clock: Clock, at_s: f64, stop: &StopSignal) -> bool {
+/// Sleeps until `at_s` on the run's clock; false when the run was stopped or ended first.
+async fn sleep_until(
+    clock: Clock,
+    at_s: f64,
+    stop: &StopSignal,
+    run_over: &CancellationToken,
+) -> bool {
     loop {
-        if stop.is_stopped() {
+        if stop.is_stopped() || run_over.is_cancelled() {
             return false;
         }
         let left = at_s - clock.seconds();
@@ -186,14 +218,20 @@ impl RunningProbes {
     /// Stops the probes, writes their artefacts into `dir`, and returns what they found.
     pub async fn finish(self, plan: &Plan, result: &RunResult, dir: &RunDir) -> ProbeResults {
         let mut out = ProbeResults::default();
-        if let Some(handle) = self.captures {
-            handle.abort();
-            if let Ok(taken) = handle.await {
-                out.profiles = taken
-                    .into_iter()
-                    .map(|t| record_capture(plan, result, dir, t))
-                    .collect();
+        if let Some(captures) = self.captures {
+            // A capture still in flight gets its answer (bounded by its client timeout): the
+            // profile ends inside its stage, but the target may take a moment to build and
+            // send it. Only a run stopped early abandons it.
+            captures.run_over.cancel();
+            if self.stop.is_stopped() {
+                captures.task.abort();
             }
+            let _ = captures.task.await;
+            let taken = std::mem::take(&mut *lock(&captures.taken));
+            out.profiles = taken
+                .into_iter()
+                .map(|t| record_capture(plan, result, dir, t))
+                .collect();
         }
         let mut metrics = MetricsResults::default();
         if let Some((handle, cancel, interval_s)) = self.scrape {
@@ -325,7 +363,7 @@ fn record_capture(plan: &Plan, result: &RunResult, dir: &RunDir, t: Taken) -> Pr
                     Some(profile.summary.total_value as f64 / 1e9 / requests as f64 * 1000.0);
             }
             let mut folded = profile.folded;
-            folded.sort_by_key(|f| std::cmp::Reverse(f.1));
+            folded.sort_by(|a, b| b.1.cmp(&a.1));
             folded.truncate(MAX_FOLDED);
             capture.folded = folded;
             capture.summary = Some(profile.summary);
@@ -435,7 +473,8 @@ mod tests {
     #[test]
     fn counter_increase_interpolates_between_scrapes() {
         let pts = [[0.0, 10.0], [2.0, 12.0], [4.0, 16.0]];
-        assert_eq!(counter_increase(&pts, 1.0, 3.0), Some(2.0));
+        // 11 at t = 1 (halfway from 10 to 12), 14 at t = 3 (halfway from 12 to 16).
+        assert_eq!(counter_increase(&pts, 1.0, 3.0), Some(3.0));
         assert_eq!(counter_increase(&pts, 0.0, 4.0), Some(6.0));
         assert_eq!(counter_increase(&pts, 3.0, 5.0), None);
     }
