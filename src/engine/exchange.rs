@@ -68,6 +68,8 @@ impl ConnSlot {
         timeout: Duration,
         status_ok: impl Fn(u16) -> bool,
     ) -> Exchanged {
+        // Outside the attempt, so a timed-out exchange still reports the bytes it did read.
+        let received = Cell::new(0u64);
         let attempt = async {
             let mut sender = match self.acquire(connector, opened).await {
                 Ok(s) => s,
@@ -101,12 +103,11 @@ impl ConnSlot {
             };
             let status = response.status().as_u16();
             let mut body = response.into_body();
-            let mut bytes = 0u64;
             while let Some(frame) = body.frame().await {
                 match frame {
                     Ok(frame) => {
                         if let Some(data) = frame.data_ref() {
-                            bytes += data.len() as u64;
+                            received.set(received.get() + data.len() as u64);
                         }
                     }
                     Err(e) => {
@@ -114,13 +115,14 @@ impl ConnSlot {
                             Exchanged {
                                 outcome: classify(&e),
                                 status,
-                                bytes,
+                                bytes: received.get(),
                             },
                             None,
                         )
                     }
                 }
             }
+            let bytes = received.get();
             let outcome = if status_ok(status) {
                 Outcome::Ok
             } else {
@@ -147,7 +149,7 @@ impl ConnSlot {
             Err(_) => Exchanged {
                 outcome: Outcome::Timeout,
                 status: 0,
-                bytes: 0,
+                bytes: received.get(),
             },
         }
     }

@@ -16,6 +16,7 @@ pub fn render(result: &RunResult) -> String {
         "  latency = response complete − intended start (coordinated omission corrected);\n",
     );
     out.push_str("  svc p99 = service time (complete − actual send). Warm-up excluded.\n");
+    out.push_str(&error_classes_line(result));
     if !result.thresholds.is_empty() {
         out.push_str("\nthresholds\n");
         for t in &result.thresholds {
@@ -229,6 +230,21 @@ fn summary_row(stage: &str, request: &str, s: &Summary) -> Vec<String> {
             format_micros(s.service_time.percentile(99.0) as f64)
         },
     ]
+}
+
+/// What went wrong, by class, over the whole run (warm-up included): a reader of a failing run
+/// sees at once whether the target timed out, reset, refused or broke the protocol.
+fn error_classes_line(r: &RunResult) -> String {
+    let (_, _, by) = r.all_counts();
+    let cells: Vec<String> = by
+        .iter()
+        .filter(|(o, n)| o.is_error() && **n > 0)
+        .map(|(o, n)| format!("{} {}", o.label(), format_count(*n)))
+        .collect();
+    if cells.is_empty() {
+        return String::new();
+    }
+    format!("\nerrors by class: {}\n", cells.join(" · "))
 }
 
 fn generator_line(r: &RunResult) -> String {

@@ -179,3 +179,79 @@ mod path_at_tests {
         );
     }
 }
+
+/// The path of the table whose span is exactly `span` (serde's "missing field" errors carry the
+/// span of the table that lacks the field); the document root when no table matches.
+pub fn table_at(text: &str, span: Range<usize>) -> FieldPath {
+    let Ok(doc) = ImDocument::parse(text) else {
+        return FieldPath::root();
+    };
+    let mut found = None;
+    find_table(
+        Node::Table(doc.as_table()),
+        &FieldPath::root(),
+        &span,
+        &mut found,
+    );
+    found.unwrap_or_else(FieldPath::root)
+}
+
+fn find_table(
+    node: Node<'_>,
+    path: &FieldPath,
+    span: &Range<usize>,
+    found: &mut Option<FieldPath>,
+) {
+    if found.is_some() {
+        return;
+    }
+    let is_match = |s: Option<Range<usize>>| s.as_ref() == Some(span);
+    match node {
+        Node::Item(Item::Table(t)) | Node::Table(t) => {
+            if !path.0.is_empty() && is_match(t.span()) {
+                *found = Some(path.clone());
+                return;
+            }
+            for (k, item) in t.iter() {
+                find_table(Node::Item(item), &path.key(k), span, found);
+            }
+        }
+        Node::Item(Item::ArrayOfTables(a)) => {
+            for (i, t) in a.iter().enumerate() {
+                find_table(Node::Table(t), &path.index(i), span, found);
+            }
+        }
+        Node::Item(Item::Value(v)) | Node::Value(v) => match v {
+            Value::InlineTable(t) => {
+                if is_match(t.span()) {
+                    *found = Some(path.clone());
+                    return;
+                }
+                for (k, value) in t.iter() {
+                    find_table(Node::Value(value), &path.key(k), span, found);
+                }
+            }
+            Value::Array(a) => {
+                for (i, value) in a.iter().enumerate() {
+                    find_table(Node::Value(value), &path.index(i), span, found);
+                }
+            }
+            _ => {}
+        },
+        Node::Item(Item::None) => {}
+    }
+}
+
+#[cfg(test)]
+mod table_at_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_table_by_its_span() {
+        let text = "name = \"a\"\n\n[[request]]\nname = \"r\"\n\n[[request]]\nname = \"s\"\n";
+        let start = text.rfind("[[request]]").unwrap();
+        let end = text.len() - 1;
+        assert_eq!(table_at(text, start..end).to_string(), "request[1]");
+        assert_eq!(table_at(text, 0..10).to_string(), "");
+    }
+}

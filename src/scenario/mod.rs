@@ -37,17 +37,12 @@ pub fn load_from_str(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Plan, ScenarioError> {
     let raw: schema::RawScenario = toml::from_str(text).map_err(|e| {
-        let location = e.span().map(|s| error::location_of(text, s.start));
-        let field = e
-            .span()
-            .and_then(|s| locate::path_at(text, s.start))
-            .map(|p| p.to_string())
-            .unwrap_or_default();
+        let (field, message) = syntax_error_field(text, &e);
         ScenarioError::Invalid {
             path: path.to_path_buf(),
-            location,
+            location: e.span().map(|s| error::location_of(text, s.start)),
             field,
-            message: e.message().trim().to_string(),
+            message,
         }
     })?;
     let source = ScenarioSource {
@@ -63,6 +58,41 @@ pub fn load_from_str(
         field: e.field.to_string(),
         message: e.message,
     })
+}
+
+/// The field a TOML or type error concerns, and its message in one line of plain words.
+fn syntax_error_field(text: &str, e: &toml::de::Error) -> (String, String) {
+    // The toml crate's messages may span lines ("invalid table header\nduplicate key …") and
+    // speak Rust ("expected i64"); an error is one line, in the user's terms.
+    let message = e
+        .message()
+        .trim()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ")
+        .replace("expected i64", "expected an integer")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number");
+    let Some(span) = e.span() else {
+        return (String::new(), message);
+    };
+    // "missing field `x`" carries the span of the table that lacks it.
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        let table = locate::table_at(text, span);
+        return (
+            table.key(name).to_string(),
+            "required, but missing".to_string(),
+        );
+    }
+    let field = locate::path_at(text, span.start)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    (field, message)
 }
 
 fn hex_digest(bytes: &[u8]) -> String {

@@ -32,6 +32,17 @@ pub fn resolve(raw: RawScenario, source: ScenarioSource, ctx: &ResolveContext) -
         ctx,
         secrets: Vec::new(),
     };
+    // An error may quote a value that came from the environment (an invalid URL holding a
+    // token): messages are redacted like every other output.
+    resolve_with(&mut r, raw, source).map_err(|mut e| {
+        e.message = crate::redact::Redactor::new(&r.secrets)
+            .text(&e.message)
+            .into_owned();
+        e
+    })
+}
+
+fn resolve_with(r: &mut Resolver, raw: RawScenario, source: ScenarioSource) -> Resolved<Plan> {
     let root = FieldPath::root();
     if raw.name.trim().is_empty() {
         return Err(FieldError::new(root.key("name"), "must not be empty"));
@@ -51,7 +62,7 @@ pub fn resolve(raw: RawScenario, source: ScenarioSource, ctx: &ResolveContext) -
         Some(m) => Some(r.resolve_metrics(m, &root.key("metrics"))?),
         None => None,
     };
-    let mut secrets = r.secrets;
+    let mut secrets = r.secrets.clone();
     secrets.sort();
     secrets.dedup();
     Ok(Plan {
@@ -108,9 +119,17 @@ impl Resolver<'_> {
     }
 
     /// Probe URLs may be absolute, or a path (`/debug/pprof/profile`) on the target itself.
+    /// Templates apply to both forms (`/metrics?token={{env.T}}`).
     fn probe_url(&mut self, text: &str, at: &FieldPath) -> Resolved<Uri> {
         if text.starts_with('/') {
-            return text
+            let t = self.template(text, at)?;
+            let Some(value) = t.static_value() else {
+                return Err(FieldError::new(
+                    at.clone(),
+                    "only {{env.X}} may be used in a URL",
+                ));
+            };
+            return value
                 .parse::<Uri>()
                 .map_err(|e| FieldError::new(at.clone(), format!("invalid path {text:?}: {e}")));
         }
@@ -143,7 +162,14 @@ impl Resolver<'_> {
                         format!("{name:?} is not a valid header name"),
                     )
                 })?;
-                Ok((header, self.template(value, &field)?))
+                let template = self.template(value, &field)?;
+                if http::HeaderValue::from_str(&sample_rendering(&template)).is_err() {
+                    return Err(FieldError::new(
+                        field,
+                        "not a valid header value: control characters (such as a line break) are not allowed",
+                    ));
+                }
+                Ok((header, template))
             })
             .collect()
     }
@@ -305,6 +331,18 @@ impl Resolver<'_> {
             ));
         }
         let path = self.template(&raw.path, &at.key("path"))?;
+        if sample_rendering(&path)
+            .parse::<http::uri::PathAndQuery>()
+            .is_err()
+        {
+            return Err(FieldError::new(
+                at.key("path"),
+                format!(
+                    "{:?} is not a valid URL path: spaces and other special characters must be percent-encoded (a space is %20)",
+                    path.source()
+                ),
+            ));
+        }
         let body = match (&raw.body, &raw.body_file) {
             (Some(_), Some(_)) => {
                 return Err(FieldError::new(
@@ -677,5 +715,34 @@ pub fn parse_http_url(text: &str) -> Result<Uri, String> {
     if uri.host().is_none_or(str::is_empty) {
         return Err(format!("URL {text:?} has no host"));
     }
+    // `http` accepts any digits as a port; an unusable one would silently become the default.
+    let host_port = uri
+        .authority()
+        .and_then(|a| a.as_str().rsplit('@').next())
+        .unwrap_or("");
+    if let Some((_, port)) = host_port
+        .rsplit_once(':')
+        .filter(|_| !host_port.ends_with(']'))
+    {
+        if !matches!(port.parse::<u16>(), Ok(1..)) {
+            return Err(format!(
+                "URL {text:?}: port {port:?} is not a number between 1 and 65535"
+            ));
+        }
+    }
     Ok(uri)
+}
+
+/// One rendering of a template with a fixed context: dynamic parts (numbers, UUIDs) never add
+/// characters that are invalid in a URL or header, so this checks the literal parts.
+fn sample_rendering(t: &Template) -> String {
+    let mut out = String::new();
+    t.render_into(
+        &mut out,
+        &mut super::template::RenderContext {
+            seq: 0,
+            rng: fastrand::Rng::with_seed(1),
+        },
+    );
+    out
 }

@@ -9,12 +9,38 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if t.is_empty() {
         return Err("empty duration; write e.g. \"30s\" or \"250ms\"".into());
     }
-    if let Some(value) = parse_fractional_duration(t) {
-        return Ok(value);
+    if t.starts_with('-') {
+        return Err(format!("a duration cannot be negative (got {t:?})"));
     }
-    humantime::parse_duration(t)
-        .map_err(|e| format!("invalid duration {t:?} ({e}); write e.g. \"30s\", \"2m\", \"250ms\""))
+    let parsed = match parse_fractional_duration(t) {
+        Some(value) => value,
+        None => humantime::parse_duration(t).map_err(|e| {
+            use humantime::DurationError as E;
+            let hint = "write a number and a unit, e.g. \"30s\", \"2m\", \"250ms\"";
+            match e {
+                E::NumberOverflow => {
+                    format!("duration {t:?} is out of range (too long, or finer than 1ns)")
+                }
+                E::UnknownUnit { unit, .. } => format!(
+                    "invalid duration {t:?}: unknown unit {unit:?}; use ms, s, m, h (or us, d)"
+                ),
+                E::NumberExpected(_) | E::InvalidCharacter(_) | E::Empty => {
+                    format!("invalid duration {t:?}; {hint}")
+                }
+            }
+        })?,
+    };
+    if parsed > MAX_DURATION {
+        return Err(format!(
+            "duration {t:?} is longer than a year; nothing loadlab times can be that long"
+        ));
+    }
+    Ok(parsed)
 }
+
+/// Longer than anything a run measures; keeps sums of stages and µs conversions far from
+/// overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
 
 /// Handles `"1.5s"`, `"0.5ms"`, which humantime does not accept.
 fn parse_fractional_duration(t: &str) -> Option<Duration> {
@@ -32,7 +58,9 @@ fn parse_fractional_duration(t: &str) -> Option<Duration> {
         "h" => value * 3600.0,
         _ => return None,
     };
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+    // Beyond a year (rejected by the caller) `from_secs_f64` could overflow and panic.
+    let capped = seconds.min(MAX_DURATION.as_secs_f64() + 1.0);
+    (capped.is_finite() && capped >= 0.0).then(|| Duration::from_secs_f64(capped))
 }
 
 /// `"500/s"`, `"30000/m"`, `"1.5k/s"`, or a bare number (per second) → requests per second.
@@ -106,6 +134,17 @@ pub fn format_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_and_overlong_durations_are_rejected_without_panicking() {
+        assert!(parse_duration("-5s").unwrap_err().contains("negative"));
+        assert!(parse_duration("400d")
+            .unwrap_err()
+            .contains("longer than a year"));
+        // Fractional form: `from_secs_f64` would panic on this before the cap.
+        assert!(parse_duration("99999999999999999999999999.5h").is_err());
+        assert!(parse_duration("soon").unwrap_err().contains("e.g. \"30s\""));
+    }
 
     #[test]
     fn durations() {
