@@ -1,4 +1,5 @@
 //! Analysis of results: thresholds, comparisons, capacity search, HPA simulation.
 
+pub mod capacity;
 pub mod hpa;
 pub mod thresholds;

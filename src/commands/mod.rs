@@ -1,7 +1,9 @@
 //! The edge: each command turns parsed arguments into library calls and an exit status.
 //! Printing for people happens here and in `report`, never in the engine.
 
+mod capacity;
 mod demo_target;
+mod hpa;
 mod report;
 mod run;
 mod validate;
@@ -44,5 +46,7 @@ pub async fn execute(cli: Cli) -> Result<u8, Failure> {
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Report(args) => report::report(args),
         Command::DemoTarget(args) => demo_target::serve(args).await,
+        Command::Capacity(args) => capacity::capacity(args).await,
+        Command::Hpa(args) => hpa::hpa(args),
     }
 }
