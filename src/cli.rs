@@ -1,5 +1,6 @@
 //! The command line: commands and flags only (clap derive). Help text comes from doc comments.
 
+use crate::analysis::capacity::Slo;
 use crate::analysis::compare::ToleranceSpec;
 use crate::engine::Segment;
 use clap::{Parser, Subcommand};
@@ -48,6 +49,94 @@ pub enum Command {
     /// Exit status: 0 no significant regression, 1 a significant regression, 2 the runs
     /// cannot be compared (the message says what differs) or bad input, 3 cannot write.
     Compare(CompareArgs),
+    /// Search the highest arrival rate the target serves within an SLO: steps of fixed rate,
+    /// growing ×2 until the SLO breaks, then bisected. Reports the knee, CPU per request and
+    /// requests per second per pod; writes capacity.json, capacity.md, capacity.html.
+    ///
+    /// Exit status: 0 a capacity was found (or every rate up to --max-rate met the SLO),
+    /// 1 even the start rate broke the SLO, 2 bad input, 3 could not run, was interrupted, or
+    /// loadlab itself was the limit (then no capacity is claimed).
+    Capacity(CapacityArgs),
+    /// Check a HorizontalPodAutoscaler: simulate it with the cost a `capacity` run measured
+    /// over a traffic shape; report replicas, breaches and the CPU target that would have held.
+    ///
+    /// Exit status: 0 the HPA keeps the SLO, 1 it breaches the SLO, 2 bad input, 3 the result
+    /// could not be written.
+    Hpa(HpaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CapacityArgs {
+    /// Scenario file (TOML, open model): its target, request mix, [http] and [metrics].
+    pub scenario: PathBuf,
+    /// The objective each step must meet: latency limits and an error rate.
+    #[arg(long, value_name = "SLO", value_parser = parse_slo)]
+    pub slo: Slo,
+    /// Never offer more than this rate.
+    #[arg(long, value_name = "RATE", default_value = "50000/s", value_parser = parse_rate_arg)]
+    pub max_rate: f64,
+    /// The first step's rate.
+    #[arg(long, value_name = "RATE", default_value = "10/s", value_parser = parse_rate_arg)]
+    pub start_rate: f64,
+    /// How long each step holds its rate (the first 25% is warm-up, excluded).
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration_arg)]
+    pub step: Duration,
+    /// Stop refining when the gap between the last pass and the first fail is this share of
+    /// the rate.
+    #[arg(long, value_name = "PERCENT", default_value = "5%", value_parser = parse_percent_arg)]
+    pub precision: f64,
+    /// A pod's CPU request, for requests per second per pod (e.g. 500m).
+    #[arg(long, value_name = "QUANTITY", value_parser = parse_cpu_arg, conflicts_with = "deployment")]
+    pub pod_cpu: Option<f64>,
+    /// Read the pod's CPU request from this Deployment manifest.
+    #[arg(long, value_name = "deploy.yaml")]
+    pub deployment: Option<PathBuf>,
+    /// Override the scenario's target URL (or `demo`).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Capacity directory to write (default: reports/capacity-<name>-<UTC timestamp>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Engine threads (default: the CPUs this process may use).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No table and no summary; only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HpaArgs {
+    /// The autoscaling/v2 HorizontalPodAutoscaler manifest (YAML).
+    #[arg(long, value_name = "hpa.yaml")]
+    pub hpa: PathBuf,
+    /// Read the pod's CPU request from this Deployment manifest.
+    #[arg(long, value_name = "deploy.yaml")]
+    pub deployment: Option<PathBuf>,
+    /// A pod's CPU request (e.g. 500m), instead of --deployment.
+    #[arg(long, value_name = "QUANTITY", value_parser = parse_cpu_arg, conflicts_with = "deployment")]
+    pub pod_cpu: Option<f64>,
+    /// A capacity directory (or its capacity.json): the measured cost and latency per pod.
+    #[arg(long, value_name = "CAPACITY_DIR")]
+    pub from: PathBuf,
+    /// The traffic shape: an open-model scenario's stages, or a CSV of `time_s,rate`.
+    #[arg(long, value_name = "SCENARIO|traffic.csv")]
+    pub traffic: PathBuf,
+    /// The objective: its p99 term is what the simulation checks.
+    #[arg(long, value_name = "SLO", value_parser = parse_slo)]
+    pub slo: Slo,
+    /// From the scale decision to a new pod serving.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration_arg)]
+    pub startup: Duration,
+    /// How old the newest CPU sample is when the HPA reads it.
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration_arg)]
+    pub metrics_lag: Duration,
+    /// Result directory to write (default: reports/hpa-<UTC timestamp>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No summary; only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -207,6 +296,26 @@ pub struct K8sArgs {
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
     crate::scenario::units::parse_duration(text)
+}
+
+fn parse_slo(text: &str) -> Result<Slo, String> {
+    Slo::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_rate_arg(text: &str) -> Result<f64, String> {
+    crate::scenario::units::parse_rate(text)
+}
+
+fn parse_duration_arg(text: &str) -> Result<Duration, String> {
+    crate::scenario::units::parse_duration(text)
+}
+
+fn parse_percent_arg(text: &str) -> Result<f64, String> {
+    crate::scenario::units::parse_percent(text)
+}
+
+fn parse_cpu_arg(text: &str) -> Result<f64, String> {
+    crate::analysis::hpa::parse_cpu_quantity(text).map_err(|e| e.to_string())
 }
 
 fn parse_time(text: &str) -> Result<std::time::SystemTime, String> {

@@ -1,8 +1,10 @@
 //! The edge: each command turns parsed arguments into library calls and an exit status.
 //! Printing for people happens here and in `report`, never in the engine.
 
+mod capacity;
 mod compare;
 mod demo_target;
+mod hpa;
 mod k8s;
 mod merge;
 mod report;
@@ -50,5 +52,7 @@ pub async fn execute(cli: Cli) -> Result<u8, Failure> {
         Command::Merge(args) => merge::merge(args),
         Command::K8s(args) => k8s::k8s(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Capacity(args) => capacity::capacity(args).await,
+        Command::Hpa(args) => hpa::hpa(args),
     }
 }

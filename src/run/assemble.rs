@@ -22,8 +22,9 @@ pub struct RunFacts {
 }
 
 /// Scheduler lag p99 above this means requests left late: the generator could not keep up.
-const LAG_P99_LIMIT_US: u64 = 5_000;
-const CPU_LIMIT: f64 = 0.9;
+pub const LAG_P99_LIMIT_US: u64 = 5_000;
+/// loadlab CPU above this share of its threads means the generator was the bottleneck.
+pub const CPU_LIMIT: f64 = 0.9;
 
 pub fn assemble(plan: &Plan, engine: &EngineOutput, facts: &RunFacts) -> RunResult {
     let specs: Vec<StageSpec> = plan

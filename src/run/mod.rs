@@ -210,6 +210,36 @@ impl PreparedRun {
         })
     }
 
+    /// Another plan against the same, already checked, target, written to `out`: for commands
+    /// that run several plans in a row (the capacity search's steps). A demo target stays owned
+    /// by `self`, so it outlives every derived run.
+    pub fn for_plan(&self, mut plan: Plan, out: &std::path::Path) -> Result<PreparedRun, RunError> {
+        plan.resolve_probe_urls(&self.target);
+        let redactor = Redactor::new(&plan.secrets);
+        let dir = RunDir::prepare(out, redactor.clone())
+            .map_err(|e| RunError::CannotRun(e.to_string()))?;
+        let factory = RequestFactory::new(&plan, &self.target)
+            .map_err(|e| RunError::Usage(redactor.text(&e.to_string()).into_owned()))?;
+        let requested = self
+            .options
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Ok(PreparedRun {
+            threads: engine::thread_count(&plan, self.options.segment, requested),
+            plan: Arc::new(plan),
+            dir,
+            target: self.target.clone(),
+            target_display: self.target_display.clone(),
+            options: RunOptions {
+                out: Some(out.to_path_buf()),
+                start_at: None,
+                ..self.options.clone()
+            },
+            factory: Arc::new(factory),
+            _demo: None,
+        })
+    }
+
     fn write(&self, result: &RunResult) -> Result<PathBuf, RunError> {
         match self.dir.write_result(result) {
             Ok(p) => Ok(p),

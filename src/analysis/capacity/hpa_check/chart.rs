@@ -1,0 +1,189 @@
+//! The HPA timeline chart: three panels over time — replicas (ready and desired), per-pod CPU
+//! utilization against the target, predicted p99 against the SLO with breaches shaded. SVG.
+
+use super::super::error::CapacityError;
+use crate::analysis::hpa::SimOutput;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// What the chart shows.
+pub struct TimelineChart<'a> {
+    pub sim: &'a SimOutput,
+    pub slo_p99_ms: f64,
+    pub target_pct: u32,
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+fn err(e: impl std::fmt::Display) -> CapacityError {
+    CapacityError::Chart {
+        chart: "HPA timeline",
+        message: e.to_string(),
+    }
+}
+
+/// Renders the chart as an SVG document.
+pub fn hpa_timeline(c: &TimelineChart<'_>) -> Result<String, CapacityError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 720)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let panels = root.split_evenly((3, 1));
+        let t_max = c.sim.timeline.len().max(1) as f64;
+        replicas(&panels[0], c, t_max)?;
+        utilization(&panels[1], c, t_max)?;
+        latency(&panels[2], c, t_max)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
+    let tl = &c.sim.timeline;
+    let y_max = tl
+        .iter()
+        .map(|p| p.desired_replicas.max(p.ready_replicas))
+        .max()
+        .unwrap_or(1) as f64
+        + 1.0;
+    let mut chart = ChartBuilder::on(area)
+        .caption("Replicas", ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
+    let series = [
+        (
+            "ready",
+            RGBColor(30, 90, 200),
+            tl.iter()
+                .map(|p| (p.t_s as f64, f64::from(p.ready_replicas)))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "desired",
+            RGBColor(240, 140, 20),
+            tl.iter()
+                .map(|p| (p.t_s as f64, f64::from(p.desired_replicas)))
+                .collect(),
+        ),
+    ];
+    for (name, color, points) in series {
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+    }
+    legend(&mut chart)
+}
+
+fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
+    let points: Vec<(f64, f64)> = c
+        .sim
+        .timeline
+        .iter()
+        .filter_map(|p| Some((p.t_s as f64, p.per_pod_utilization_pct?)))
+        .collect();
+    let y_max = points
+        .iter()
+        .map(|p| p.1)
+        .fold(f64::from(c.target_pct), f64::max)
+        * 1.15;
+    let mut chart = ChartBuilder::on(area)
+        .caption("Per-pod CPU utilization (% of request)", ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
+    let green = RGBColor(20, 130, 60);
+    chart
+        .draw_series(LineSeries::new(points, green.stroke_width(2)))
+        .map_err(err)?
+        .label("utilization")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], green));
+    let target = f64::from(c.target_pct);
+    let grey = RGBColor(120, 120, 120);
+    chart
+        .draw_series(LineSeries::new([(0.0, target), (t_max, target)], grey))
+        .map_err(err)?
+        .label(format!("target {}%", c.target_pct))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
+    legend(&mut chart)
+}
+
+fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
+    let points: Vec<(f64, f64)> = c
+        .sim
+        .timeline
+        .iter()
+        .map(|p| (p.t_s as f64, p.predicted_p99_ms.max(0.01)))
+        .collect();
+    let y_min = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::min) / 2.0;
+    let y_max = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::max) * 2.0;
+    let mut chart = ChartBuilder::on(area)
+        .caption("Predicted p99 (ms, log scale)", ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..t_max, (y_min..y_max).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
+    let shade = RGBColor(220, 40, 40).mix(0.15);
+    chart
+        .draw_series(c.sim.breaches.iter().map(|b| {
+            Rectangle::new(
+                [(b.start_s as f64, y_min), (b.end_s as f64, y_max)],
+                shade.filled(),
+            )
+        }))
+        .map_err(err)?;
+    let red = RGBColor(200, 30, 30);
+    chart
+        .draw_series(LineSeries::new(points, red.stroke_width(2)))
+        .map_err(err)?
+        .label("p99")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
+    let grey = RGBColor(120, 120, 120);
+    chart
+        .draw_series(LineSeries::new(
+            [(0.0, c.slo_p99_ms), (t_max, c.slo_p99_ms)],
+            grey,
+        ))
+        .map_err(err)?
+        .label(format!("SLO {} ms", c.slo_p99_ms))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
+    legend(&mut chart)
+}
+
+fn legend<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+) -> Result<(), CapacityError>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}

@@ -1,0 +1,31 @@
+//! `hpa.html`: a self-contained page with the summary and the timeline chart (replicas,
+//! per-pod utilization, predicted p99).
+
+use super::super::error::CapacityError;
+use super::super::html::{escape, page};
+use super::chart::{hpa_timeline, TimelineChart};
+use super::text;
+use super::HpaReport;
+
+pub fn render(r: &HpaReport) -> Result<String, CapacityError> {
+    let chart = hpa_timeline(&TimelineChart {
+        sim: &r.simulation,
+        slo_p99_ms: r.slo_p99_ms,
+        target_pct: r.hpa.target_cpu_utilization_pct,
+    })?;
+    let class = if r.breached { "fail" } else { "ok" };
+    let headline = if r.breached {
+        format!(
+            "The HPA breaches p99 < {} ms for {} s.",
+            r.slo_p99_ms, r.simulation.breach_seconds
+        )
+    } else {
+        format!("The HPA keeps p99 < {} ms throughout.", r.slo_p99_ms)
+    };
+    let body = format!(
+        "<p class=\"verdict {class}\">{}</p>\n<figure>{chart}</figure>\n<pre>{}</pre>\n",
+        escape(&headline),
+        escape(text::summary(r).trim_end())
+    );
+    Ok(page(&format!("HPA check: {}", r.hpa_file), &body))
+}
