@@ -38,9 +38,7 @@ pub fn render(r: &CapacityResult) -> String {
         None => "- target CPU per request: unknown (no `[metrics] url`)\n".into(),
     });
     if let Some(p) = &r.per_pod {
-        out.push_str(&format!(
-            "\n| pod CPU request | utilization | req/s per pod |\n|---|---|---|\n"
-        ));
+        out.push_str("\n| pod CPU request | utilization | req/s per pod |\n|---|---|---|\n");
         for u in &p.rps_per_pod_at_utilization {
             out.push_str(&format!(
                 "| {:.0}m | {:.0}% | {:.0}{} |\n",

@@ -43,7 +43,7 @@ fn grows_then_refines_to_precision() {
     else {
         panic!("{end:?}");
     };
-    assert!(capacity <= 490.0 && capacity >= 490.0 * 0.95, "{capacity}");
+    assert!((490.0 * 0.95..=490.0).contains(&capacity), "{capacity}");
     assert!(first_fail > 490.0);
     assert!(
         first_fail - capacity <= 0.05 * capacity,
