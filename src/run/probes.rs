@@ -268,7 +268,7 @@ fn record_capture(plan: &Plan, result: &RunResult, dir: &RunDir, t: Taken) -> Pr
                 capture.cpu_seconds_per_1k_requests = Some(profile.summary.total_value as f64 / 1e9 / requests as f64 * 1000.0);
             }
             let mut folded = profile.folded;
-            folded.sort_by(|a, b| b.1.cmp(&a.1));
+            folded.sort_by_key(|f| std::cmp::Reverse(f.1));
             folded.truncate(MAX_FOLDED);
             capture.folded = folded;
             capture.summary = Some(profile.summary);
