@@ -94,13 +94,15 @@ interval = "1s"
     );
     assert!(capture.raw_file.is_some(), "raw .pb.gz kept");
     support::assert_dominates(capture, "demo_cpu_burn");
-    // pprof-rs reads low. It drops every sample whose interrupted instruction lies in a
-    // blocklisted library (libc, libgcc, pthread, vdso: the demo target's list, against
-    // unwinding deadlocks), which is where each syscall returns to, and samples that find its
-    // profiler lock taken; measured here it even credits `demo_cpu_burn` with less CPU than
-    // that function is known to cost. Its CPU per 1,000 requests came out at 0.54–0.85 of the
-    // process's own figure (the Go profiler: 0.77–0.87). A profiler can miss CPU but not
-    // invent it, so this checks a sanity band of 0.4–1.3, not the ±30% the Go test holds.
+    // pprof-rs reads low, and lower the busier the machine. It drops every sample whose
+    // interrupted instruction lies in a blocklisted library (libc, libgcc, pthread, vdso: the
+    // demo target's list, against unwinding deadlocks), which is where each syscall returns
+    // to, and samples that find its profiler lock taken; its one process-wide SIGPROF timer
+    // presumably also loses signals that arrive while one is pending on a preempted thread.
+    // Measured here: 0.45–0.85 of the process's own CPU per 1,000 requests (the low end at load
+    // averages near 9 on 2 cores), while Go's per-thread timers held 0.81–0.87. A profiler can
+    // miss CPU but not invent it, so this checks a sanity band of 0.25–1.3 (units and window
+    // right, nothing counted twice), not the ±30% the Go test holds.
     let profiled = capture.cpu_seconds_per_1k_requests.expect("profile CPU/1k");
     let process = capture
         .process_cpu_seconds_per_1k_requests
@@ -110,7 +112,7 @@ interval = "1s"
         "CPU s per 1k requests: profile {profiled:.4}, process {process:.4} (ratio {ratio:.3})"
     );
     assert!(
-        (0.4..=1.3).contains(&ratio),
+        (0.25..=1.3).contains(&ratio),
         "profile says {profiled} CPU s per 1k requests, the process {process}"
     );
 
