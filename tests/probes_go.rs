@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 /// `/work` request spend about 1 ms in `loadlabHotPath`, so `high` keeps the service near 0.25
 /// core: well below the machine's 2 cores, with room for loadlab and whatever else runs.
 ///
-/// Why 1 ms and not the fixture's default 200 µs: CPU profilers sample with CPU-time timers
-/// that the kernel checks on scheduler ticks, and a tickless kernel stops the tick on idle
-/// CPUs. Sub-tick bursts of work on mostly idle CPUs are then under-sampled. Measured on the
-/// 2-vCPU development VM at 200 µs × 400/s: the profile saw 50–85% of the CPU time the process
-/// reported, and `loadlabHotPath`'s share swung between 24% and 96% from run to run. At 1 ms
-/// per request the figures agree to within ~15% and the share stays above 70%.
+/// Why 1 ms and not the fixture's default 200 µs: on the 2-vCPU development VM the Go runtime
+/// and the kernel spend ~170 µs of CPU per request of their own (syscalls, futex wake-ups), so
+/// at 200 µs the hot path is only about half the CPU; and short bursts of work on mostly idle
+/// CPUs are under-sampled (presumably because CPU-time timers are checked on scheduler ticks,
+/// which a tickless kernel stops on idle CPUs). Measured at 200 µs × 400/s: the profile saw
+/// 50–85% of the CPU time the process reported, and `loadlabHotPath`'s share swung between 24%
+/// and 96% from run to run. At 1 ms per request the profile read 0.81–0.87 of the process's
+/// CPU (load averages 3–9) and the share stayed above 70%.
 fn scenario(target: &str) -> String {
     format!(
         r#"
