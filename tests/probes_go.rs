@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 /// `/work` request spend about 1 ms in `loadlabHotPath`, so `high` keeps the service near 0.25
 /// core: well below the machine's 2 cores, with room for loadlab and whatever else runs.
 ///
-/// Why 1 ms and not the fixture's default 200 µs: CPU profilers sample with CPU-time timers
-/// that the kernel checks on scheduler ticks, and a tickless kernel stops the tick on idle
-/// CPUs. Sub-tick bursts of work on mostly idle CPUs are then under-sampled. Measured on the
-/// 2-vCPU development VM at 200 µs × 400/s: the profile saw 50–85% of the CPU time the process
-/// reported, and `loadlabHotPath`'s share swung between 24% and 96% from run to run. At 1 ms
-/// per request the figures agree to within ~15% and the share stays above 70%.
+/// Why 1 ms and not the fixture's default 200 µs: on the 2-vCPU development VM the Go runtime
+/// and the kernel spend ~170 µs of CPU per request of their own (syscalls, futex wake-ups), so
+/// at 200 µs the hot path is only about half the CPU; and short bursts of work on mostly idle
+/// CPUs are under-sampled (presumably because CPU-time timers are checked on scheduler ticks,
+/// which a tickless kernel stops on idle CPUs). Measured at 200 µs × 400/s: the profile saw
+/// 50–85% of the CPU time the process reported, and `loadlabHotPath`'s share swung between 24%
+/// and 96% from run to run. At 1 ms per request the profile read 0.81–0.87 of the process's
+/// CPU (load averages 3–9) and the share stayed above 70%.
 fn scenario(target: &str) -> String {
     format!(
         r#"
@@ -115,7 +117,7 @@ fn go_service_profile_shows_the_hot_handler_and_matches_process_cpu() {
         capture.reason
     );
     assert!(capture.raw_file.is_some(), "raw .pb.gz kept");
-    assert_hot_function_dominates(capture, "loadlabHotPath");
+    support::assert_dominates(capture, "loadlabHotPath");
     assert_cpu_per_1k_requests_agree(capture);
 
     let metrics = probes.metrics.expect("metrics were scraped");
@@ -126,32 +128,6 @@ fn go_service_profile_shows_the_hot_handler_and_matches_process_cpu() {
     assert!(
         high > 2.0 * low && low > 0.0,
         "CPU cores should rise from low ({low}) to high ({high})"
-    );
-}
-
-/// The function named `hot` is the top flat function with ≥ 40% of samples, or (when the
-/// leaf is a helper it calls) it is the cumulative parent of ≥ 40% of samples.
-fn assert_hot_function_dominates(capture: &ProfileCapture, hot: &str) {
-    let summary = capture
-        .summary
-        .as_ref()
-        .expect("summary of a decoded profile");
-    assert!(summary.samples > 0, "no samples in {summary:#?}");
-    let top = summary.top.first().expect("top functions");
-    let hot_entry = summary.top.iter().find(|f| f.name.contains(hot));
-    eprintln!(
-        "profile: {} samples; top flat {} ({:.1}%); {hot}: {:?}",
-        summary.samples,
-        top.name,
-        top.flat_share * 100.0,
-        hot_entry.map(|f| (f.flat_share, f.cum_share))
-    );
-    let flat_ok = top.name.contains(hot) && top.flat_share >= 0.4;
-    let cum_ok = hot_entry.is_some_and(|f| f.cum_share >= 0.4);
-    assert!(
-        flat_ok || cum_ok,
-        "{hot} should hold ≥ 40% of samples; top functions: {:#?}",
-        summary.top
     );
 }
 

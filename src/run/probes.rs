@@ -180,6 +180,21 @@ fn lock(taken: &Mutex<Vec<Taken>>) -> std::sync::MutexGuard<'_, Vec<Taken>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+impl Captures {
+    /// Starts no more captures and returns those taken. A capture still in flight gets its
+    /// answer (bounded by its client timeout): the profile ends inside its stage, but the
+    /// target may take a moment to build and send it. Only a run stopped early abandons it.
+    async fn finish(self, stop: StopSignal) -> Vec<Taken> {
+        self.run_over.cancel();
+        if stop.is_stopped() {
+            self.task.abort();
+        }
+        let _ = self.task.await;
+        let taken = std::mem::take(&mut *lock(&self.taken));
+        taken
+    }
+}
+
 /// The endpoint of `kind` beside the configured CPU profile endpoint:
 /// `/debug/pprof/profile` → `/debug/pprof/heap`.
 fn kind_url(url: &http::Uri, kind: ProfileKind) -> http::Uri {
@@ -219,15 +234,7 @@ impl RunningProbes {
     pub async fn finish(self, plan: &Plan, result: &RunResult, dir: &RunDir) -> ProbeResults {
         let mut out = ProbeResults::default();
         if let Some(captures) = self.captures {
-            // A capture still in flight gets its answer (bounded by its client timeout): the
-            // profile ends inside its stage, but the target may take a moment to build and
-            // send it. Only a run stopped early abandons it.
-            captures.run_over.cancel();
-            if self.stop.is_stopped() {
-                captures.task.abort();
-            }
-            let _ = captures.task.await;
-            let taken = std::mem::take(&mut *lock(&captures.taken));
+            let taken = captures.finish(self.stop).await;
             out.profiles = taken
                 .into_iter()
                 .map(|t| record_capture(plan, result, dir, t))
@@ -468,6 +475,44 @@ mod tests {
             .unwrap();
         assert_eq!(heap_b.at_s, 29.5);
         assert!(caps.windows(2).all(|w| w[0].at_s <= w[1].at_s));
+    }
+
+    /// A target that answers a capture only after the run is over (pprof-rs symbolizing, a
+    /// slow network): the answer is still recorded.
+    #[tokio::test]
+    async fn a_capture_answered_after_the_run_ends_is_kept() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (asked_tx, asked) = tokio::sync::oneshot::channel();
+        let (answer, answer_rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let (mut tcp, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = tcp.read(&mut buf).await;
+            let _ = asked_tx.send(());
+            let _ = answer_rx.await;
+            let body = "Could not enable CPU profiling: cpu profiling already in use\n";
+            let reply = format!(
+                "HTTP/1.1 500 Internal Server Error\r\nX-Go-Pprof: 1\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tcp.write_all(reply.as_bytes()).await;
+        });
+        let profile = format!("[profile]\nurl = \"http://{addr}/debug/pprof/profile\"\n");
+        let plan = plan_with(&[("a", 2, 0)], &profile);
+        let stop = StopSignal::new();
+        let probes = start(&plan, Clock::start(), &stop);
+        asked.await.unwrap();
+        let finishing = tokio::spawn(probes.captures.unwrap().finish(stop));
+        let _ = answer.send(());
+        let taken = finishing.await.unwrap();
+        assert_eq!(taken.len(), 1);
+        let failure = taken[0].outcome.as_ref().unwrap_err();
+        assert!(
+            matches!(failure, CaptureFailure::Busy { .. }),
+            "{failure:?}"
+        );
     }
 
     #[test]

@@ -30,7 +30,11 @@ pub fn require_tool(name: &str) -> Option<PathBuf> {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("`{name}` is required in CI; .ci/run installs it");
         }
-        eprintln!("note: `{name}` is not on PATH; skipping this test");
+        // Straight to stderr, past the test harness's output capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: `{name}` is not on PATH; skipping this test (CI=true makes this a failure)"
+        );
     }
     found
 }
@@ -263,6 +267,7 @@ pub fn build_go_service(go: &Path, out_dir: &Path) -> PathBuf {
         .env("GOFLAGS", "-mod=mod")
         .env("GOPROXY", "off")
         .env("GOTOOLCHAIN", "local")
+        .env("GOENV", "off")
         .env("CGO_ENABLED", "0");
     let (code, out, err) = run_bounded(cmd, Duration::from_secs(180));
     assert_eq!(code, 0, "go build failed\nstdout:\n{out}\nstderr:\n{err}");
@@ -274,4 +279,49 @@ pub fn spawn_go_service(bin: &Path, args: &[&str]) -> (ChildGuard, String) {
     let mut cmd = Command::new(bin);
     cmd.args(["-addr", "127.0.0.1:0"]).args(args);
     spawn_listening(cmd, "go service")
+}
+
+/// pprof's cumulative share (0..=1) of `function`: the part of the samples whose stack holds a
+/// frame whose name contains `function`, counted once per stack, from a capture's folded stacks
+/// (`root;…;leaf`, value) as `result.json` keeps them.
+pub fn cum_share(folded: &[(String, u64)], function: &str) -> f64 {
+    let total: u64 = folded.iter().map(|(_, v)| v).sum();
+    let holding: u64 = folded
+        .iter()
+        .filter(|(stack, _)| stack.split(';').any(|frame| frame.contains(function)))
+        .map(|(_, v)| v)
+        .sum();
+    if total == 0 {
+        0.0
+    } else {
+        holding as f64 / total as f64
+    }
+}
+
+/// Asserts that `function` dominates a decoded CPU capture: it is the top flat function with at
+/// least 40% of the samples, or, when the leaf is something it calls (an inlined helper such as
+/// `wrapping_mul` in an unoptimised build), it is their cumulative parent with at least 40%.
+/// Returns the larger of the two shares.
+pub fn assert_dominates(capture: &loadlab::probe::ProfileCapture, function: &str) -> f64 {
+    let summary = capture.summary.as_ref().expect("a decoded profile");
+    let top = summary.top.first().expect("top functions");
+    let flat = if top.name.contains(function) {
+        top.flat_share
+    } else {
+        0.0
+    };
+    let cum = cum_share(&capture.folded, function);
+    eprintln!(
+        "profile: {} samples; top flat {} ({:.1}%); {function}: cumulative {:.1}%",
+        summary.samples,
+        top.name,
+        top.flat_share * 100.0,
+        cum * 100.0
+    );
+    assert!(
+        flat >= 0.4 || cum >= 0.4,
+        "{function} should hold ≥ 40% of samples (flat {flat:.3}, cum {cum:.3}); top: {:#?}",
+        summary.top
+    );
+    flat.max(cum)
 }
