@@ -1,11 +1,13 @@
 //! Reads what a comparison needs from `RunResult::probes`, tolerantly: anything missing or
-//! malformed is simply absent (a comparison never fails on probe data). The shapes read:
+//! malformed is simply absent (a comparison never fails on probe data). The shapes read
+//! (those `probe::results::ProbeResults` writes, and looser ones):
 //!
-//! - `probes.profiles`: an array of captures, each
-//!   `{ "stage"?, "kind"?, "summary"?: ProfileSummary, "folded"?: [[stack, ns], …] | "stack ns\n…",
-//!   "requests"?: requests served in the capture window, "cpu_seconds_per_1k_requests"? }`;
-//! - `probes.metrics`: a `ScrapeResult` (`{ "series": [MetricSeries, …] }`), an array of them,
-//!   or an array of `MetricSeries`.
+//! - `probes.profiles`: an array of captures, each `{ "stage"?, "kind"?, "status"?,
+//!   "summary"?: ProfileSummary, "folded"?: [[stack, ns], …] | "stack ns\n…",
+//!   "requests_in_window"? (or "requests"), "cpu_seconds_per_1k_requests"?,
+//!   "process_cpu_seconds_per_1k_requests"? }`; captures with `"status": "failed"` are skipped;
+//! - `probes.metrics`: `{ "scrape": { "series": [MetricSeries, …] }, "queries": [{ "series" }] }`,
+//!   a `ScrapeResult`, an array of them, or an array of `MetricSeries`.
 
 use crate::probe::{MetricSeries, ProfileKind, ProfileSummary};
 use serde::Deserialize;
@@ -18,8 +20,12 @@ pub struct ProfileEntry {
     pub kind: Option<ProfileKind>,
     pub summary: Option<ProfileSummary>,
     pub folded: Folded,
+    pub status: Option<String>,
+    #[serde(alias = "requests_in_window")]
     pub requests: Option<u64>,
     pub cpu_seconds_per_1k_requests: Option<f64>,
+    /// From the target's `process_cpu_seconds_total` over the capture window.
+    pub process_cpu_seconds_per_1k_requests: Option<f64>,
 }
 
 impl ProfileEntry {
@@ -28,11 +34,22 @@ impl ProfileEntry {
         kind.is_none_or(|k| k == ProfileKind::Cpu)
     }
 
-    /// CPU seconds per 1,000 requests of this capture, when it can be computed.
+    pub fn failed(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| s != "ok")
+    }
+
+    /// CPU seconds per 1,000 requests of this capture, when it can be computed: the process's
+    /// own CPU counter over the window first (it includes time a sampler may miss), then the
+    /// profile's figure, then the profile's total over the requests in its window.
     pub fn cpu_per_1k(&self) -> Option<f64> {
-        if let Some(v) = self
-            .cpu_seconds_per_1k_requests
-            .filter(|v| v.is_finite() && *v >= 0.0)
+        let given = [
+            self.process_cpu_seconds_per_1k_requests,
+            self.cpu_seconds_per_1k_requests,
+        ];
+        if let Some(v) = given
+            .into_iter()
+            .flatten()
+            .find(|v| v.is_finite() && *v >= 0.0)
         {
             return Some(v);
         }
@@ -75,7 +92,8 @@ pub fn profiles(probes: &serde_json::Value) -> Vec<ProfileEntry> {
     match probes.get("profiles") {
         Some(serde_json::Value::Array(items)) => items
             .iter()
-            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .filter_map(|v| serde_json::from_value::<ProfileEntry>(v.clone()).ok())
+            .filter(|p| !p.failed())
             .collect(),
         _ => Vec::new(),
     }
@@ -104,7 +122,7 @@ fn collect_series(value: &serde_json::Value, depth: usize, out: &mut Vec<MetricS
             }
         }
         serde_json::Value::Object(map) => {
-            for key in ["series", "scrapes", "queries"] {
+            for key in ["series", "scrape", "scrapes", "queries"] {
                 if let Some(v) = map.get(key) {
                     collect_series(v, depth + 1, out);
                 }
@@ -145,6 +163,36 @@ mod tests {
         assert!(p[1].cpu_per_1k().is_none());
         assert_eq!(metric_series(&probes).len(), 1);
         assert!(profiles(&json!(null)).is_empty());
+        assert!(profiles(&json!({"profiles": [{"status": "failed"}]})).is_empty());
         assert!(metric_series(&json!({"metrics": 3})).is_empty());
+    }
+
+    #[test]
+    fn reads_what_the_probes_write() {
+        // The shape of `probe::results::ProbeResults`.
+        let probes = json!({
+            "profiles": [{
+                "stage": "steady", "kind": "cpu", "url": "http://t/debug/pprof/profile",
+                "window_s": [2.0, 7.0], "status": "ok", "requests_in_window": 1500,
+                "cpu_seconds_per_1k_requests": 0.4, "process_cpu_seconds_per_1k_requests": 0.5,
+                "folded": [["main;work", 10]]
+            }],
+            "metrics": {
+                "scrape": {"url": "http://t/metrics", "interval_s": 1.0, "scrapes_ok": 3,
+                           "scrapes_failed": 0, "series": [
+                    {"name": "process_cpu_seconds_total", "kind": "counter", "points": [[1.0, 2.0]]}
+                ]},
+                "queries": [{"name": "q", "query": "up", "series": [
+                    {"name": "up", "kind": "other", "points": [[1.0, 1.0]]}
+                ]}],
+                "cpu_cores_by_stage": [{"stage": "steady", "value": 0.3}]
+            }
+        });
+        let p = profiles(&probes);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].requests, Some(1500));
+        assert_eq!(p[0].cpu_per_1k(), Some(0.5));
+        let names: Vec<String> = metric_series(&probes).into_iter().map(|s| s.name).collect();
+        assert_eq!(names, ["process_cpu_seconds_total", "up"]);
     }
 }
