@@ -211,6 +211,21 @@ fn threshold(expression: &str, observed: Option<f64>, text: &str, passed: bool) 
     }
 }
 
+/// `sample_result` stretched to an hour: 3,600 timeline seconds.
+pub(crate) fn long_result() -> RunResult {
+    let mut r = sample_result();
+    for s in &mut r.stages {
+        s.start_s *= 90.0;
+        s.duration_s *= 90.0;
+        s.measured_s *= 90.0;
+        s.warmup_s *= 90.0;
+    }
+    r.run.duration_s = 3_600.0;
+    let mut rng = fastrand::Rng::with_seed(11);
+    r.timeline = timeline(&mut rng, &r.stages, 3_600);
+    r
+}
+
 /// `sample_result` stopped early, with the generator as the bottleneck.
 pub(crate) fn troubled_result() -> RunResult {
     let mut r = sample_result();

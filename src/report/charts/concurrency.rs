@@ -19,6 +19,8 @@ pub struct ConcurrencySecond {
 #[derive(Debug, Clone, Copy)]
 pub struct Concurrency<'a> {
     pub seconds: &'a [ConcurrencySecond],
+    /// Seconds each point covers (1 unless a long run is drawn in windows).
+    pub window_s: f64,
     pub stages: &'a [StageBand],
     pub duration_s: f64,
     /// The `max_in_flight` cap; drawn when the data comes within half of it.
@@ -44,7 +46,12 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         .iter()
         .map(|s| finite(s.lag_max_us))
         .fold(0.0, f64::max);
-    let last = args.seconds.iter().map(|s| s.t + 1.0).fold(0.0, f64::max);
+    let window = frame::window(args.window_s);
+    let last = args
+        .seconds
+        .iter()
+        .map(|s| s.t + window)
+        .fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
     let x = time_axis(duration);
     let y_in_flight = count_axis(in_flight_max.max(cap.unwrap_or(0.0)));
@@ -85,7 +92,7 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         let points: Vec<_> = args
             .seconds
             .iter()
-            .map(|s| Some((s.t + 0.5, finite(s.in_flight_max))))
+            .map(|s| Some((s.t + window / 2.0, finite(s.in_flight_max))))
             .collect();
         frame::gapped_line(NAME, &mut chart, &points, PURPLE_, 2)?;
         frame::stage_labels(NAME, &mut chart, args.stages, &y_in_flight)?;
@@ -103,7 +110,7 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         let points: Vec<_> = args
             .seconds
             .iter()
-            .map(|s| Some((s.t + 0.5, finite(s.lag_max_us))))
+            .map(|s| Some((s.t + window / 2.0, finite(s.lag_max_us))))
             .collect();
         frame::gapped_line(NAME, &mut chart, &points, CYAN_, 2)
     })

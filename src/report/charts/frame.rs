@@ -146,6 +146,15 @@ pub(crate) fn render_svg(
     Ok(svg)
 }
 
+/// Seconds a time-series point covers: `window_s` when it is a sensible number, else 1.
+pub(crate) fn window(window_s: f64) -> f64 {
+    if window_s.is_finite() && window_s >= 1.0 {
+        window_s
+    } else {
+        1.0
+    }
+}
+
 pub(crate) fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     (FONT, size).into_font().color(&color)
 }

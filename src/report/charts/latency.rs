@@ -7,8 +7,8 @@ use crate::report::ReportError;
 
 const NAME: &str = "latency over time";
 
-/// One second of the timeline (by intended start): successful requests' latency, µs.
-/// Seconds without successful requests have zeros and are drawn as gaps.
+/// One window of the timeline (by intended start, `t` its first second): successful
+/// requests' latency, µs. Windows without successful requests have zeros: drawn as gaps.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LatencySecond {
     pub t: f64,
@@ -21,6 +21,8 @@ pub struct LatencySecond {
 #[derive(Debug, Clone, Copy)]
 pub struct LatencyOverTime<'a> {
     pub seconds: &'a [LatencySecond],
+    /// Seconds each point covers (1 unless a long run is drawn in windows).
+    pub window_s: f64,
     pub stages: &'a [StageBand],
     pub duration_s: f64,
     pub size: ChartSize,
@@ -36,7 +38,12 @@ pub fn latency_over_time(args: &LatencyOverTime<'_>) -> Result<String, ReportErr
     let (Some(min), Some(max)) = (values().reduce(f64::min), values().reduce(f64::max)) else {
         return frame::no_data(NAME, args.size, "no successful requests to show");
     };
-    let last = args.seconds.iter().map(|s| s.t + 1.0).fold(0.0, f64::max);
+    let window = frame::window(args.window_s);
+    let last = args
+        .seconds
+        .iter()
+        .map(|s| s.t + window)
+        .fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
     let x = time_axis(duration);
     let y = log_micros_axis(min, max);
@@ -70,7 +77,7 @@ pub fn latency_over_time(args: &LatencyOverTime<'_>) -> Result<String, ReportErr
                 .iter()
                 .map(|s| {
                     let v = value(s);
-                    (v.is_finite() && v > 0.0).then(|| (s.t + 0.5, log_us(v)))
+                    (v.is_finite() && v > 0.0).then(|| (s.t + window / 2.0, log_us(v)))
                 })
                 .collect();
             frame::gapped_line(NAME, &mut chart, &points, *color, *width)?;

@@ -54,6 +54,7 @@ fn latency_over_time_handles_empty_one_and_many() {
         let seconds = latency_points(n);
         let svg = latency_over_time(&LatencyOverTime {
             seconds: &seconds,
+            window_s: 1.0,
             stages: &b,
             duration_s: n as f64,
             size: ChartSize::WIDE,
@@ -75,6 +76,7 @@ fn latency_over_time_handles_empty_one_and_many() {
     };
     let svg = latency_over_time(&LatencyOverTime {
         seconds: &gaps,
+        window_s: 1.0,
         stages: &[],
         duration_s: 10.0,
         size: ChartSize::WIDE,
@@ -88,6 +90,7 @@ fn stage_names_are_escaped_in_svg() {
     let seconds = latency_points(3600);
     let svg = latency_over_time(&LatencyOverTime {
         seconds: &seconds,
+        window_s: 1.0,
         stages: &bands(),
         duration_s: 3600.0,
         size: ChartSize::WIDE,
@@ -111,6 +114,7 @@ fn throughput_and_concurrency_handle_empty_one_and_many() {
             .collect();
         let svg = throughput(&Throughput {
             seconds: &rates,
+            window_s: 1.0,
             stages: &b,
             duration_s: 0.0,
             size: ChartSize::WIDE,
@@ -126,6 +130,7 @@ fn throughput_and_concurrency_handle_empty_one_and_many() {
             .collect();
         let svg = concurrency(&Concurrency {
             seconds: &conc,
+            window_s: 1.0,
             stages: &b,
             duration_s: n as f64,
             in_flight_cap: Some(256.0),

@@ -22,6 +22,8 @@ pub struct RateSecond {
 #[derive(Debug, Clone, Copy)]
 pub struct Throughput<'a> {
     pub seconds: &'a [RateSecond],
+    /// Seconds each point covers (1 unless a long run is drawn in windows).
+    pub window_s: f64,
     pub stages: &'a [StageBand],
     pub duration_s: f64,
     pub size: ChartSize,
@@ -37,7 +39,12 @@ pub fn throughput(args: &Throughput<'_>) -> Result<String, ReportError> {
         .flat_map(|s| [s.completed, s.errors, s.dropped])
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    let last = args.seconds.iter().map(|s| s.t + 1.0).fold(0.0, f64::max);
+    let window = frame::window(args.window_s);
+    let last = args
+        .seconds
+        .iter()
+        .map(|s| s.t + window)
+        .fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
     let x = time_axis(duration);
     let y = count_axis(max);
@@ -58,7 +65,8 @@ pub fn throughput(args: &Throughput<'_>) -> Result<String, ReportError> {
             "time since start",
             "requests per second",
         )?;
-        let point = |s: &RateSecond, v: f64| (s.t + 0.5, if v.is_finite() { v } else { 0.0 });
+        let point =
+            |s: &RateSecond, v: f64| (s.t + window / 2.0, if v.is_finite() { v } else { 0.0 });
         if args.seconds.len() > 1 {
             let area_points: Vec<_> = args.seconds.iter().map(|s| point(s, s.completed)).collect();
             chart

@@ -23,9 +23,15 @@ fn figure(id: &str, title: &str, caption: &str, svg: Result<String, ReportError>
 pub fn run_charts(r: &RunResult) -> String {
     let bands = data::stage_bands(r);
     let duration_s = data::duration_s(r);
-    let latency = data::latency_seconds(r);
-    let rates = data::rate_seconds(r);
-    let concurrency = data::concurrency_seconds(r);
+    let window = data::window_s(r);
+    let latency = data::latency_seconds(r, window);
+    let rates = data::rate_seconds(r, window);
+    let concurrency = data::concurrency_seconds(r, window);
+    let per = if window == 1 {
+        "second".to_string()
+    } else {
+        format!("{window}-second window")
+    };
     let summaries: Vec<_> = r.stages.iter().map(|s| s.summary(None)).collect();
     let lines: Vec<DistributionLine> = r
         .stages
@@ -42,9 +48,10 @@ pub fn run_charts(r: &RunResult) -> String {
         r#"<h2 id="charts">Over time</h2>"#.to_string(),
         figure(
             "chart-latency",
-            "Latency percentiles per second",
-            &format!("Successful requests, grouped by the second of their intended start; log scale. <strong>Latency = response complete − intended start</strong> (coordinated omission corrected). Max is approximate (within 6%). {stage_note}"),
+            &format!("Latency percentiles per {per}"),
+            &format!("Successful requests, grouped by the {per} of their intended start; log scale. <strong>Latency = response complete − intended start</strong> (coordinated omission corrected). Max is approximate (within 6%). {stage_note}"),
             charts::latency_over_time(&charts::LatencyOverTime {
+                window_s: window as f64,
                 seconds: &latency,
                 stages: &bands,
                 duration_s,
@@ -54,8 +61,9 @@ pub fn run_charts(r: &RunResult) -> String {
         figure(
             "chart-throughput",
             "Throughput, errors and dropped arrivals",
-            &format!("<strong>completed/s</strong>: responses finished in each second (any outcome, by completion time). <strong>errors/s</strong> and <strong>dropped/s</strong>: by intended start; dropped arrivals found every in-flight slot busy and were never sent. {stage_note}"),
+            &format!("Averaged per {per}. <strong>completed/s</strong>: responses finished in each second (any outcome, by completion time). <strong>errors/s</strong> and <strong>dropped/s</strong>: by intended start; dropped arrivals found every in-flight slot busy and were never sent. {stage_note}"),
             charts::throughput(&charts::Throughput {
+                window_s: window as f64,
                 seconds: &rates,
                 stages: &bands,
                 duration_s,
@@ -65,8 +73,9 @@ pub fn run_charts(r: &RunResult) -> String {
         figure(
             "chart-concurrency",
             "In flight and scheduler lag",
-            "Top: the most requests in flight during each second (dashed: the max_in_flight cap, when approached). Bottom: the largest scheduler lag (actual send − intended start) of each second; sustained lag means the generator could not keep up.",
+            &format!("Top: the most requests in flight during each {per} (dashed: the max_in_flight cap, when approached). Bottom: the largest scheduler lag (actual send − intended start) of each {per}; sustained lag means the generator could not keep up."),
             charts::concurrency(&charts::Concurrency {
+                window_s: window as f64,
                 seconds: &concurrency,
                 stages: &bands,
                 duration_s,

@@ -1,7 +1,7 @@
 //! The HTML page: structure, banners, and that nothing user- or target-controlled becomes markup.
 
 use super::*;
-use crate::report::test_support::{empty_result, sample_result, troubled_result};
+use crate::report::test_support::{empty_result, long_result, sample_result, troubled_result};
 use serde_json::json;
 
 const EVIL: &str = r#"<script>alert(1)</script>"x'"#;
@@ -161,6 +161,7 @@ fn preview_pages_on_request() {
         ("sample.html", sample_result(), BTreeMap::new()),
         ("troubled.html", hostile, flame),
         ("empty.html", empty_result(), BTreeMap::new()),
+        ("long.html", long_result(), BTreeMap::new()),
     ] {
         std::fs::write(dir.join(name), page(&r, &f)).unwrap();
     }
