@@ -33,7 +33,6 @@ impl StepWatch {
     /// Reads the counters at `elapsed_s` into the step; returns why to stop it, if it should.
     pub fn tick(&mut self, elapsed_s: f64, now: LiveSnapshot) -> Option<String> {
         if elapsed_s < self.warmup_s {
-            self.last = Some((elapsed_s, now));
             return None;
         }
         let Some((t0, before)) = self.last else {
