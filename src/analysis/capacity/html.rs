@@ -34,7 +34,7 @@ pub fn render(r: &CapacityResult, p99_limit_ms: Option<f64>) -> Result<String, C
         escape(&r.context.slo),
         escape(&r.context.started_at),
         escape(&r.verdict),
-        escape(terminal::summary(r).trim_end())
+        escape(terminal::figures(r).trim_end())
     );
     body.push_str("<table>\n<tr><th>rate/s</th><th>achieved/s</th><th>p50 ms</th><th>p99 ms</th><th>errors</th><th>dropped</th><th>CPU cores</th><th>SLO</th><th>result</th></tr>\n");
     for s in &r.steps {

@@ -32,6 +32,8 @@ pub struct Judgement {
     pub bad_break: bool,
     /// The failed terms with what was observed, e.g. `p99 < 50ms: 812.3ms`.
     pub failed: Vec<String>,
+    /// By how much the worst latency term was over its limit, µs (0 when none was).
+    pub latency_excess_us: f64,
 }
 
 impl Slo {
@@ -97,6 +99,9 @@ impl Slo {
             j.met = false;
             j.failed
                 .push(format!("{}: observed {}", r.expression, r.observed_text));
+            if let (Some(v), true) = (r.observed, is_latency(term.metric)) {
+                j.latency_excess_us = j.latency_excess_us.max(v - term.limit);
+            }
             j.bad_break |= match r.observed {
                 None => true,
                 Some(v) if is_latency(term.metric) => v > BAD_BREAK_LATENCY_FACTOR * term.limit,

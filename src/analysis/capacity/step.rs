@@ -1,10 +1,13 @@
 //! One step of the search as recorded in `capacity.json`: a fixed arrival rate held for the step,
 //! what the target did over the measured window, and whether loadlab itself was the limit.
 //!
-//! A step is *generator-limited* when its scheduler lag p99 or loadlab's CPU is over the limits a
-//! run warns about, or when arrivals were dropped at `max_in_flight` while the target still met
-//! the SLO: then the cap, not the target, turned load away. Drops while the SLO is broken are the
-//! target saturating (its queue reached the cap), which is an ordinary failed step.
+//! A step is *generator-limited* when
+//! - its scheduler lag p99 or loadlab's CPU is over the limits a run warns about, unless a
+//!   latency term broke by more than the lag p99 (latency counts from the intended start, so
+//!   lateness adds to it; a break bigger than the lag is the target's own); or
+//! - arrivals were dropped at `max_in_flight` while the target still met the SLO: then the cap,
+//!   not the target, turned load away. Drops while the SLO is broken are the target saturating
+//!   (its queue reached the cap): an ordinary failed step.
 
 use super::search::Observation;
 use super::slo::Slo;
@@ -53,6 +56,7 @@ impl StepRecord {
             &result.generator,
             result.scenario.max_in_flight,
             judgement.met,
+            judgement.latency_excess_us,
         );
         let has_latency = summary.latency.count() > 0;
         let ms = |p: f64| has_latency.then(|| summary.latency.percentile(p) as f64 / 1e3);
@@ -86,17 +90,24 @@ impl StepRecord {
     }
 }
 
-/// Why loadlab, not the target, limited a step (empty when it did not).
-pub fn generator_limits(g: &GeneratorHealth, max_in_flight: usize, slo_met: bool) -> Vec<String> {
+/// Why loadlab, not the target, limited a step (empty when it did not). `latency_excess_us`:
+/// how far the worst latency term was over its limit.
+pub fn generator_limits(
+    g: &GeneratorHealth,
+    max_in_flight: usize,
+    slo_met: bool,
+    latency_excess_us: f64,
+) -> Vec<String> {
     let mut why = Vec::new();
-    if g.scheduler_lag_p99_us > LAG_P99_LIMIT_US {
+    let target_broke_alone = !slo_met && latency_excess_us > g.scheduler_lag_p99_us as f64;
+    if g.scheduler_lag_p99_us > LAG_P99_LIMIT_US && !target_broke_alone {
         why.push(format!(
             "loadlab's scheduler lag p99 was {} (limit {}): requests left later than planned",
             format_micros(g.scheduler_lag_p99_us as f64),
             format_micros(LAG_P99_LIMIT_US as f64)
         ));
     }
-    if g.cpu_utilization > CPU_LIMIT {
+    if g.cpu_utilization > CPU_LIMIT && !target_broke_alone {
         why.push(format!(
             "loadlab used {:.0}% of its {} engine thread(s)",
             g.cpu_utilization * 100.0,
@@ -148,16 +159,22 @@ mod tests {
             in_flight_cap_hits: 40,
             ..GeneratorHealth::default()
         };
-        let why = generator_limits(&g, 2, true);
+        let why = generator_limits(&g, 2, true, 0.0);
         assert_eq!(why.len(), 1);
         assert!(why[0].contains("max_in_flight = 2"), "{why:?}");
-        assert!(generator_limits(&g, 2, false).is_empty());
+        assert!(generator_limits(&g, 2, false, 0.0).is_empty());
+    }
+
+    #[test]
+    fn lag_is_the_generator_unless_the_break_is_bigger_than_it() {
         let g = GeneratorHealth {
             threads: 2,
             scheduler_lag_p99_us: 20_000,
             cpu_utilization: 0.95,
             ..GeneratorHealth::default()
         };
-        assert_eq!(generator_limits(&g, 256, false).len(), 2);
+        assert_eq!(generator_limits(&g, 256, true, 0.0).len(), 2);
+        assert_eq!(generator_limits(&g, 256, false, 15_000.0).len(), 2);
+        assert!(generator_limits(&g, 256, false, 500_000.0).is_empty());
     }
 }

@@ -49,8 +49,13 @@ pub fn table(r: &CapacityResult) -> String {
     out
 }
 
-/// Capacity, knee, CPU per request, per-pod rates and the verdict.
+/// The figures, a blank line, the verdict.
 pub fn summary(r: &CapacityResult) -> String {
+    format!("{}\n{}\n", figures(r), r.verdict)
+}
+
+/// Capacity, knee, CPU per request and per-pod rates, a line each.
+pub fn figures(r: &CapacityResult) -> String {
     let mut lines = Vec::new();
     match r.max_rate_meeting_slo {
         Some(c) => lines.push(format!("capacity: {c:.0} req/s meet {}", r.context.slo)),
@@ -93,8 +98,6 @@ pub fn summary(r: &CapacityResult) -> String {
             rates.join(", ")
         ));
     }
-    lines.push(String::new());
-    lines.push(r.verdict.clone());
     lines.join("\n") + "\n"
 }
 
