@@ -81,7 +81,10 @@ fn loadlab(dir: &Path, args: &[&str], limit: Duration) -> Finished {
         if let Some(status) = guard.0.try_wait().unwrap() {
             break status;
         }
-        assert!(start.elapsed() < limit, "loadlab did not finish within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "loadlab did not finish within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     Finished {
@@ -146,8 +149,7 @@ fn finds_the_known_capacity_of_a_concurrency_limited_endpoint() {
     eprintln!("{}{}took {:?}", run.stdout, run.stderr, run.took);
     assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
     let result: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap()).unwrap();
     let capacity = result["max_rate_meeting_slo"].as_f64().expect("a capacity");
     assert!(
         (450.0..=550.0).contains(&capacity),
@@ -205,8 +207,7 @@ fn refuses_to_call_its_own_in_flight_cap_the_capacity() {
         run.stderr
     );
     let result: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap()).unwrap();
     assert_eq!(result["end"]["kind"], "generator_limited");
     let last = result["steps"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["generator_limited"], true);

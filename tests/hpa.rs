@@ -44,7 +44,10 @@ fn loadlab(dir: &Path, args: &[&str]) -> Finished {
         if let Some(status) = guard.0.try_wait().unwrap() {
             break status;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "loadlab hpa hung");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "loadlab hpa hung"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     Finished {
@@ -83,17 +86,40 @@ fn report(out: &Path) -> serde_json::Value {
 fn the_example_breaches_and_the_recommendation_fixes_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("given");
-    let run = hpa(dir.path(), &example("hpa.yaml"), &example("peak.toml"), &out);
+    let run = hpa(
+        dir.path(),
+        &example("hpa.yaml"),
+        &example("peak.toml"),
+        &out,
+    );
     eprintln!("{}{}", run.stdout, run.stderr);
-    assert_eq!(run.status.code(), Some(1), "a breach exits 1: {}", run.stderr);
-    assert!(run.stdout.contains("Kubernetes v1.35"), "names the modelled release");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "a breach exits 1: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("Kubernetes v1.35"),
+        "names the modelled release"
+    );
     assert!(run.stdout.contains("BREACHED"), "{}", run.stdout);
     let given = report(&out);
     let sim = &given["simulation"];
-    assert_eq!(sim["timeline"].as_array().unwrap().len(), 600, "one point per second");
-    assert!(!sim["events"].as_array().unwrap().is_empty(), "it scales out");
+    assert_eq!(
+        sim["timeline"].as_array().unwrap().len(),
+        600,
+        "one point per second"
+    );
+    assert!(
+        !sim["events"].as_array().unwrap().is_empty(),
+        "it scales out"
+    );
     let breach = &sim["breaches"][0];
-    let (start, end) = (breach["start_s"].as_u64().unwrap(), breach["end_s"].as_u64().unwrap());
+    let (start, end) = (
+        breach["start_s"].as_u64().unwrap(),
+        breach["end_s"].as_u64().unwrap(),
+    );
     assert!(
         (120..=180).contains(&start) && end > start,
         "the breach follows the step to peak at 120 s: {start}..{end}"
@@ -108,7 +134,10 @@ fn the_example_breaches_and_the_recommendation_fixes_it() {
     assert!(target < 80, "{rec}");
     let text = std::fs::read_to_string(example("hpa.yaml"))
         .unwrap()
-        .replace("averageUtilization: 80", &format!("averageUtilization: {target}"))
+        .replace(
+            "averageUtilization: 80",
+            &format!("averageUtilization: {target}"),
+        )
         .replace("minReplicas: 2", &format!("minReplicas: {}", min.max(2)));
     let fixed = dir.path().join("hpa-recommended.yaml");
     std::fs::write(&fixed, text).unwrap();
@@ -116,8 +145,14 @@ fn the_example_breaches_and_the_recommendation_fixes_it() {
     let run = hpa(dir.path(), &fixed, &example("peak.toml"), &out);
     assert_eq!(run.status.code(), Some(0), "{}{}", run.stdout, run.stderr);
     let after = report(&out);
-    assert!(after["simulation"]["breaches"].as_array().unwrap().is_empty());
-    assert_eq!(after["hpa"]["target_cpu_utilization_pct"].as_u64(), Some(target));
+    assert!(after["simulation"]["breaches"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        after["hpa"]["target_cpu_utilization_pct"].as_u64(),
+        Some(target)
+    );
 }
 
 #[test]
@@ -130,7 +165,12 @@ fn a_csv_traffic_shape_is_the_same_as_the_scenario() {
     )
     .unwrap();
     let (a, b) = (dir.path().join("csv"), dir.path().join("toml"));
-    assert_eq!(hpa(dir.path(), &example("hpa.yaml"), &csv, &a).status.code(), Some(1));
+    assert_eq!(
+        hpa(dir.path(), &example("hpa.yaml"), &csv, &a)
+            .status
+            .code(),
+        Some(1)
+    );
     assert_eq!(
         hpa(dir.path(), &example("hpa.yaml"), &example("peak.toml"), &b)
             .status
@@ -165,7 +205,11 @@ fn bad_input_exits_2_and_names_what_to_fix() {
         let mut args = vec!["hpa".to_string(), "--pod-cpu".into(), "500m".into()];
         for flag in ["--hpa", "--from", "--traffic", "--slo"] {
             args.push(flag.into());
-            args.push(if flag == bad_flag { bad_value.into() } else { good(flag) });
+            args.push(if flag == bad_flag {
+                bad_value.into()
+            } else {
+                good(flag)
+            });
         }
         args.extend(["--out".to_string(), out.clone()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -180,7 +224,6 @@ fn the_example_scenarios_parse() {
     for file in ["peak.toml", "cpu.toml"] {
         let path = example(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        loadlab::scenario::load_from_str(&path, &text, &|_| None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        loadlab::scenario::load_from_str(&path, &text, &|_| None).unwrap_or_else(|e| panic!("{e}"));
     }
 }

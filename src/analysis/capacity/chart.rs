@@ -19,8 +19,14 @@ pub fn latency_vs_throughput(c: &LatencyChart<'_>) -> Result<String, CapacityErr
         message: e.to_string(),
     };
     let steps = target_steps(c.steps);
-    let p50: Vec<(f64, f64)> = steps.iter().filter_map(|s| Some((s.achieved, s.p50_ms?))).collect();
-    let p99: Vec<(f64, f64)> = steps.iter().filter_map(|s| Some((s.achieved, s.p99_ms?))).collect();
+    let p50: Vec<(f64, f64)> = steps
+        .iter()
+        .filter_map(|s| Some((s.achieved, s.p50_ms?)))
+        .collect();
+    let p99: Vec<(f64, f64)> = steps
+        .iter()
+        .filter_map(|s| Some((s.achieved, s.p99_ms?)))
+        .collect();
     let x_max = p99.iter().map(|p| p.0).fold(1.0, f64::max) * 1.1;
     let ys = p50.iter().chain(&p99).map(|p| p.1).chain(c.p99_limit_ms);
     let y_min = ys.clone().fold(f64::INFINITY, f64::min).max(0.01) / 1.5;
@@ -45,7 +51,10 @@ pub fn latency_vs_throughput(c: &LatencyChart<'_>) -> Result<String, CapacityErr
             .map_err(|e| err(&e))?;
         for (name, points, color) in [("p50", &p50, BLUE), ("p99", &p99, RED)] {
             chart
-                .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    color.stroke_width(2),
+                ))
                 .map_err(|e| err(&e))?
                 .label(name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));

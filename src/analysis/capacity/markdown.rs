@@ -38,16 +38,18 @@ pub fn render(r: &CapacityResult) -> String {
         None => "- target CPU per request: unknown (no `[metrics] url`)\n".into(),
     });
     if let Some(p) = &r.per_pod {
-        out.push_str(&format!(
-            "\n| pod CPU request | utilization | req/s per pod |\n|---|---|---|\n"
-        ));
+        out.push_str("\n| pod CPU request | utilization | req/s per pod |\n|---|---|---|\n");
         for u in &p.rps_per_pod_at_utilization {
             out.push_str(&format!(
                 "| {:.0}m | {:.0}% | {:.0}{} |\n",
                 p.pod_cpu_cores * 1e3,
                 u.utilization_pct,
                 u.rps,
-                if u.above_capacity { " (above capacity)" } else { "" }
+                if u.above_capacity {
+                    " (above capacity)"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -66,7 +68,8 @@ pub fn render(r: &CapacityResult) -> String {
             opt(st.p99_ms),
             format_percent(st.error_rate),
             st.dropped,
-            st.target_cpu_cores.map_or("-".into(), |v| format!("{v:.3}")),
+            st.target_cpu_cores
+                .map_or("-".into(), |v| format!("{v:.3}")),
             st.result,
             st.result
         ));

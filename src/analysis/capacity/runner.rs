@@ -137,7 +137,13 @@ impl CapacityRun {
     async fn step(&self, rate: f64, outer: &StopSignal) -> Result<StepRecord, CapacityError> {
         let name = format!("rate-{rate:.0}");
         let relative = format!("steps/{name}");
-        let plan = step_plan(&self.prepared.plan, &self.request.slo, &name, rate, self.request.step);
+        let plan = step_plan(
+            &self.prepared.plan,
+            &self.request.slo,
+            &name,
+            rate,
+            self.request.step,
+        );
         let step_error = |e: RunError| CapacityError::Step {
             rate,
             message: e.to_string(),
@@ -260,7 +266,13 @@ fn default_dir(name: &str) -> PathBuf {
         .replace([':', '-'], "");
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     PathBuf::from("reports").join(format!("capacity-{safe}-{stamp}"))
 }

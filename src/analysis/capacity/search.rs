@@ -99,9 +99,8 @@ impl SearchEnd {
         match *self {
             SearchEnd::Found { capacity, .. } | SearchEnd::MaxRate { capacity } => Some(capacity),
             SearchEnd::StartBroke { .. } => None,
-            SearchEnd::GeneratorLimited { last_pass, .. } | SearchEnd::Interrupted { last_pass } => {
-                last_pass
-            }
+            SearchEnd::GeneratorLimited { last_pass, .. }
+            | SearchEnd::Interrupted { last_pass } => last_pass,
         }
     }
 }
@@ -137,7 +136,10 @@ impl Search {
 
     /// The first step's rate.
     pub fn first(&self) -> f64 {
-        self.config.start_rate.round().min(self.config.max_rate.floor())
+        self.config
+            .start_rate
+            .round()
+            .min(self.config.max_rate.floor())
     }
 
     /// Records a step and says what to do next.
@@ -182,9 +184,7 @@ impl Search {
 
     fn refine(&self) -> Next {
         let (Phase::Refine { first_fail }, Some(pass)) = (self.phase, self.last_pass) else {
-            return Next::Done(SearchEnd::StartBroke {
-                rate: self.first(),
-            });
+            return Next::Done(SearchEnd::StartBroke { rate: self.first() });
         };
         let gap = first_fail - pass;
         let mid = ((pass + first_fail) / 2.0).round();

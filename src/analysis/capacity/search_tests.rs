@@ -13,11 +13,7 @@ fn config(start: f64, max: f64) -> SearchConfig {
 
 /// Runs the search against a target that meets the SLO up to `capacity` and whose generator
 /// gives out at `generator_limit`; returns the rates tried and the end.
-fn drive(
-    config: SearchConfig,
-    capacity: f64,
-    generator_limit: f64,
-) -> (Vec<f64>, SearchEnd) {
+fn drive(config: SearchConfig, capacity: f64, generator_limit: f64) -> (Vec<f64>, SearchEnd) {
     let mut search = Search::new(config).unwrap();
     let mut rate = search.first();
     let mut tried = Vec::new();
@@ -47,11 +43,17 @@ fn grows_then_refines_to_precision() {
     else {
         panic!("{end:?}");
     };
-    assert!(capacity <= 490.0 && capacity >= 490.0 * 0.95, "{capacity}");
+    assert!((490.0 * 0.95..=490.0).contains(&capacity), "{capacity}");
     assert!(first_fail > 490.0);
-    assert!(first_fail - capacity <= 0.05 * capacity, "{capacity}..{first_fail}");
+    assert!(
+        first_fail - capacity <= 0.05 * capacity,
+        "{capacity}..{first_fail}"
+    );
     // Every refinement step lies inside the bracket of the growth phase.
-    assert!(tried[4..].iter().all(|&r| r > 400.0 && r < 800.0), "{tried:?}");
+    assert!(
+        tried[4..].iter().all(|&r| r > 400.0 && r < 800.0),
+        "{tried:?}"
+    );
     assert_eq!(end.max_rate_meeting_slo(), Some(capacity));
 }
 

@@ -168,7 +168,10 @@ mod tests {
             "p99<200ms,",
         ] {
             let e = Slo::parse(bad).unwrap_err();
-            assert!(e.is_bad_input() && e.to_string().contains("--slo"), "{bad}: {e}");
+            assert!(
+                e.is_bad_input() && e.to_string().contains("--slo"),
+                "{bad}: {e}"
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 //! figures and the verdict. Pure: a result in, text out.
 
 use super::result::CapacityResult;
+use super::search::SearchEnd;
 use super::step::StepRecord;
 use crate::report::format::format_percent;
 
@@ -21,7 +22,11 @@ pub fn row(s: &StepRecord) -> String {
         (false, false) if s.bad_break => "✗ (badly)",
         (false, false) => "✗",
     };
-    let cut = if s.cut_short.is_some() { " · cut short" } else { "" };
+    let cut = if s.cut_short.is_some() {
+        " · cut short"
+    } else {
+        ""
+    };
     format!(
         "{:>8.0} {:>9.1} {:>9} {:>9} {:>7} {:>8} {:>9}  {slo}{cut}",
         s.rate,
@@ -53,10 +58,17 @@ pub fn summary(r: &CapacityResult) -> String {
 /// Capacity, knee, CPU per request and per-pod rates, a line each.
 pub fn figures(r: &CapacityResult) -> String {
     let mut lines = Vec::new();
-    match r.max_rate_meeting_slo {
-        Some(c) => lines.push(format!("capacity: {c:.0} req/s meet {}", r.context.slo)),
-        None => lines.push(format!("capacity: none found meeting {}", r.context.slo)),
-    }
+    let slo = &r.context.slo;
+    lines.push(match (r.end, r.max_rate_meeting_slo) {
+        (SearchEnd::Found { .. }, Some(c)) => format!("capacity: {c:.0} req/s meet {slo}"),
+        (SearchEnd::MaxRate { .. }, Some(c)) => {
+            format!("capacity: at least {c:.0} req/s (--max-rate) meet {slo}")
+        }
+        (_, Some(c)) => {
+            format!("capacity: not established; {c:.0} req/s met {slo} before the search stopped")
+        }
+        (_, None) => format!("capacity: none found meeting {slo}"),
+    });
     match &r.knee {
         Some(k) => lines.push(format!(
             "knee: {:.0} req/s (p99 {:.1} ms, over 2× the {:.1} ms of the lowest rate)",
@@ -65,10 +77,7 @@ pub fn figures(r: &CapacityResult) -> String {
         None => lines.push("knee: not reached (p99 never doubled)".into()),
     }
     match r.cpu_seconds_per_request {
-        Some(c) => lines.push(format!(
-            "CPU per request: {:.3} ms of target CPU",
-            c * 1e3
-        )),
+        Some(c) => lines.push(format!("CPU per request: {:.3} ms of target CPU", c * 1e3)),
         None => lines.push(
             "CPU per request: unknown (set [metrics] url in the scenario to scrape the target)"
                 .into(),
@@ -83,7 +92,11 @@ pub fn figures(r: &CapacityResult) -> String {
                     "{:.0}% → {:.0} req/s{}",
                     u.utilization_pct,
                     u.rps,
-                    if u.above_capacity { " (above capacity)" } else { "" }
+                    if u.above_capacity {
+                        " (above capacity)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect();

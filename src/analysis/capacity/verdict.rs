@@ -6,7 +6,12 @@ use super::search::SearchEnd;
 use super::step::StepRecord;
 
 /// The verdict sentence(s) for `capacity.json` and every view.
-pub fn verdict(end: &SearchEnd, steps: &[StepRecord], settings: &SearchSettings, slo: &str) -> String {
+pub fn verdict(
+    end: &SearchEnd,
+    steps: &[StepRecord],
+    settings: &SearchSettings,
+    slo: &str,
+) -> String {
     let at = |rate: f64| steps.iter().rev().find(|s| s.rate == rate);
     let why = |rate: f64| {
         at(rate)

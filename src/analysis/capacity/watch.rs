@@ -84,7 +84,11 @@ mod tests {
     fn stops_early_on_a_bad_break_after_the_warm_up() {
         // 100/s against a 50 ms limit: 60 in flight ≈ 600 ms mean latency > 10 × 50 ms.
         let mut w = StepWatch::new(100.0, 2.0, Some(0.05));
-        assert_eq!(w.tick(1.0, snap(100, 40, 0)), None, "warm-up is never judged");
+        assert_eq!(
+            w.tick(1.0, snap(100, 40, 0)),
+            None,
+            "warm-up is never judged"
+        );
         assert_eq!(w.tick(2.0, snap(200, 140, 0)), None);
         let why = w.tick(3.0, snap(300, 240, 0)).expect("cut short");
         assert!(why.contains("60 requests in flight"), "{why}");
@@ -94,7 +98,11 @@ mod tests {
     fn errors_over_half_stop_it() {
         let mut w = StepWatch::new(100.0, 0.0, None);
         assert_eq!(w.tick(0.0, snap(0, 0, 0)), None);
-        assert_eq!(w.tick(0.5, snap(50, 50, 40)), None, "less than a second apart");
+        assert_eq!(
+            w.tick(0.5, snap(50, 50, 40)),
+            None,
+            "less than a second apart"
+        );
         let why = w.tick(1.0, snap(100, 100, 60)).expect("cut short");
         assert!(why.contains("60.0%"), "{why}");
     }

@@ -40,7 +40,12 @@ pub fn hpa_timeline(c: &TimelineChart<'_>) -> Result<String, CapacityError> {
 
 fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
     let tl = &c.sim.timeline;
-    let y_max = tl.iter().map(|p| p.desired_replicas.max(p.ready_replicas)).max().unwrap_or(1) as f64 + 1.0;
+    let y_max = tl
+        .iter()
+        .map(|p| p.desired_replicas.max(p.ready_replicas))
+        .max()
+        .unwrap_or(1) as f64
+        + 1.0;
     let mut chart = ChartBuilder::on(area)
         .caption("Replicas", ("sans-serif", 16))
         .margin(8)
@@ -48,10 +53,26 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
         .y_label_area_size(50)
         .build_cartesian_2d(0f64..t_max, 0f64..y_max)
         .map_err(err)?;
-    chart.configure_mesh().x_desc("time (s)").draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
     let series = [
-        ("ready", RGBColor(30, 90, 200), tl.iter().map(|p| (p.t_s as f64, f64::from(p.ready_replicas))).collect::<Vec<_>>()),
-        ("desired", RGBColor(240, 140, 20), tl.iter().map(|p| (p.t_s as f64, f64::from(p.desired_replicas))).collect()),
+        (
+            "ready",
+            RGBColor(30, 90, 200),
+            tl.iter()
+                .map(|p| (p.t_s as f64, f64::from(p.ready_replicas)))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "desired",
+            RGBColor(240, 140, 20),
+            tl.iter()
+                .map(|p| (p.t_s as f64, f64::from(p.desired_replicas)))
+                .collect(),
+        ),
     ];
     for (name, color, points) in series {
         chart
@@ -70,7 +91,11 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .iter()
         .filter_map(|p| Some((p.t_s as f64, p.per_pod_utilization_pct?)))
         .collect();
-    let y_max = points.iter().map(|p| p.1).fold(f64::from(c.target_pct), f64::max) * 1.15;
+    let y_max = points
+        .iter()
+        .map(|p| p.1)
+        .fold(f64::from(c.target_pct), f64::max)
+        * 1.15;
     let mut chart = ChartBuilder::on(area)
         .caption("Per-pod CPU utilization (% of request)", ("sans-serif", 16))
         .margin(8)
@@ -78,7 +103,11 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .y_label_area_size(50)
         .build_cartesian_2d(0f64..t_max, 0f64..y_max)
         .map_err(err)?;
-    chart.configure_mesh().x_desc("time (s)").draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
     let green = RGBColor(20, 130, 60);
     chart
         .draw_series(LineSeries::new(points, green.stroke_width(2)))
@@ -111,7 +140,11 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .y_label_area_size(50)
         .build_cartesian_2d(0f64..t_max, (y_min..y_max).log_scale())
         .map_err(err)?;
-    chart.configure_mesh().x_desc("time (s)").draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .draw()
+        .map_err(err)?;
     let shade = RGBColor(220, 40, 40).mix(0.15);
     chart
         .draw_series(c.sim.breaches.iter().map(|b| {
@@ -129,7 +162,10 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
     let grey = RGBColor(120, 120, 120);
     chart
-        .draw_series(LineSeries::new([(0.0, c.slo_p99_ms), (t_max, c.slo_p99_ms)], grey))
+        .draw_series(LineSeries::new(
+            [(0.0, c.slo_p99_ms), (t_max, c.slo_p99_ms)],
+            grey,
+        ))
         .map_err(err)?
         .label(format!("SLO {} ms", c.slo_p99_ms))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));

@@ -30,7 +30,9 @@ pub fn render(r: &HpaReport) -> String {
             out.push_str(&format!("- {} s to {} s\n", b.start_s, b.end_s));
         }
     }
-    out.push_str("\n## Targets tried\n\n| CPU target | breach s | peak replicas |\n|---:|---:|---:|\n");
+    out.push_str(
+        "\n## Targets tried\n\n| CPU target | breach s | peak replicas |\n|---:|---:|---:|\n",
+    );
     for c in &r.recommendation.candidates {
         out.push_str(&format!(
             "| {}% | {} | {} |\n",

@@ -76,7 +76,13 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
         text: input.slo.text.clone(),
         problem: "needs a p99 term (e.g. \"p99<200ms\"): the simulator predicts p99".into(),
     })?;
-    let mut sim = SimInput::new(hpa.clone(), pod_cpu, cost.clone(), traffic.clone(), slo_p99_ms);
+    let mut sim = SimInput::new(
+        hpa.clone(),
+        pod_cpu,
+        cost.clone(),
+        traffic.clone(),
+        slo_p99_ms,
+    );
     sim.timing.startup_delay = input.startup;
     sim.timing.metrics_lag = input.metrics_lag;
     let simulation = simulate(&sim)?;
@@ -101,7 +107,10 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
 }
 
 /// `--pod-cpu`, else the Deployment's request, else the one the capacity search was given.
-fn pod_cpu(input: &HpaCheckInput, capacity: &CapacityResult) -> Result<(f64, String), CapacityError> {
+fn pod_cpu(
+    input: &HpaCheckInput,
+    capacity: &CapacityResult,
+) -> Result<(f64, String), CapacityError> {
     if let Some(c) = input.pod_cpu_cores {
         return Ok((c, "--pod-cpu".into()));
     }

@@ -57,7 +57,8 @@ pub fn summary(r: &HpaReport) -> String {
             e.from,
             e.to,
             e.utilization_pct.map_or("-".into(), |u| format!("{u}%")),
-            e.limited_by.map_or(String::new(), |l| format!(" (limited: {l})"))
+            e.limited_by
+                .map_or(String::new(), |l| format!(" (limited: {l})"))
         ));
     }
     if sim.events.len() > EVENTS_SHOWN {
@@ -82,7 +83,9 @@ pub fn summary(r: &HpaReport) -> String {
     lines.push(format!(
         "recommendation: {} · minReplicas {}",
         rec.target_utilization_pct
-            .map_or("no CPU target avoids a breach".into(), |t| format!("CPU target {t}%")),
+            .map_or("no CPU target avoids a breach".into(), |t| format!(
+                "CPU target {t}%"
+            )),
         rec.min_replicas
     ));
     lines.push(format!("  {}", rec.explanation));
