@@ -94,3 +94,50 @@ pub fn render(r: &CapacityResult) -> String {
 fn opt(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.1}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::capacity::figures::tests::step;
+    use crate::analysis::capacity::{SearchContext, SearchEnd, SearchSettings};
+
+    #[test]
+    fn renders_figures_and_every_step() {
+        let r = CapacityResult::build(
+            SearchContext {
+                scenario: "api".into(),
+                scenario_path: "api.toml".into(),
+                target: "http://127.0.0.1:9/".into(),
+                started_at: "2025-01-01T00:00:00Z".into(),
+                slo: "p99<50ms".into(),
+            },
+            SearchSettings {
+                start_rate: 100.0,
+                max_rate: 1000.0,
+                growth: 2.0,
+                precision: 0.05,
+                step_s: 20.0,
+                warmup_s: 5.0,
+                max_in_flight: 256,
+            },
+            vec![
+                step(100.0, 10.0, true, Some(0.05)),
+                step(200.0, 30.0, false, Some(0.1)),
+            ],
+            SearchEnd::Found {
+                capacity: 100.0,
+                first_fail: 200.0,
+            },
+            Some(0.5),
+        );
+        let md = render(&r);
+        assert!(md.starts_with("# Capacity: api\n"));
+        assert!(
+            md.contains("| 100 | 100.0 | 5.0 | 10.0 | 0% | 0 | 0.050 | ✓ |"),
+            "{md}"
+        );
+        assert!(md.contains("- knee: 200 req/s"), "{md}");
+        assert!(md.contains("target CPU per request: 0.500 ms"), "{md}");
+        assert!(md.contains("| 500m | 50% | 500 (above capacity) |"), "{md}");
+    }
+}

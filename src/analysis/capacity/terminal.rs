@@ -2,6 +2,7 @@
 //! figures and the verdict. Pure: a result in, text out.
 
 use super::result::CapacityResult;
+use super::search::SearchEnd;
 use super::step::StepRecord;
 use crate::report::format::format_percent;
 
@@ -57,10 +58,17 @@ pub fn summary(r: &CapacityResult) -> String {
 /// Capacity, knee, CPU per request and per-pod rates, a line each.
 pub fn figures(r: &CapacityResult) -> String {
     let mut lines = Vec::new();
-    match r.max_rate_meeting_slo {
-        Some(c) => lines.push(format!("capacity: {c:.0} req/s meet {}", r.context.slo)),
-        None => lines.push(format!("capacity: none found meeting {}", r.context.slo)),
-    }
+    let slo = &r.context.slo;
+    lines.push(match (r.end, r.max_rate_meeting_slo) {
+        (SearchEnd::Found { .. }, Some(c)) => format!("capacity: {c:.0} req/s meet {slo}"),
+        (SearchEnd::MaxRate { .. }, Some(c)) => {
+            format!("capacity: at least {c:.0} req/s (--max-rate) meet {slo}")
+        }
+        (_, Some(c)) => {
+            format!("capacity: not established; {c:.0} req/s met {slo} before the search stopped")
+        }
+        (_, None) => format!("capacity: none found meeting {slo}"),
+    });
     match &r.knee {
         Some(k) => lines.push(format!(
             "knee: {:.0} req/s (p99 {:.1} ms, over 2× the {:.1} ms of the lowest rate)",

@@ -77,3 +77,66 @@ fn suggestion(step: Option<&StepRecord>, settings: &SearchSettings) -> String {
             .to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::capacity::figures::tests::step;
+
+    fn settings() -> SearchSettings {
+        SearchSettings {
+            start_rate: 50.0,
+            max_rate: 1000.0,
+            growth: 2.0,
+            precision: 0.05,
+            step_s: 3.0,
+            warmup_s: 0.75,
+            max_in_flight: 2,
+        }
+    }
+
+    #[test]
+    fn a_generator_limit_says_what_to_change() {
+        let mut capped = step(100.0, 20.0, true, None);
+        capped.generator_limited = true;
+        capped.dropped = 40;
+        capped.notes = vec!["40 arrivals were dropped at loadlab's in-flight cap".into()];
+        let steps = vec![step(50.0, 20.0, true, None), capped.clone()];
+        let end = SearchEnd::GeneratorLimited {
+            rate: 100.0,
+            last_pass: Some(50.0),
+        };
+        let text = verdict(&end, &steps, &settings(), "p99<100ms");
+        assert!(
+            text.starts_with("loadlab was the limit at 100 req/s"),
+            "{text}"
+        );
+        assert!(text.contains("not the target's capacity") && text.contains("50 req/s"));
+        assert!(text.contains("max_in_flight (now 2)"), "{text}");
+        capped.dropped = 0;
+        let text = verdict(&end, &[capped], &settings(), "p99<100ms");
+        assert!(text.contains("--threads"), "{text}");
+    }
+
+    #[test]
+    fn found_and_start_broke_name_the_rates() {
+        let mut fail = step(520.0, 300.0, false, None);
+        fail.notes = vec!["p99 < 100ms: observed 300ms".into()];
+        let end = SearchEnd::Found {
+            capacity: 500.0,
+            first_fail: 520.0,
+        };
+        let text = verdict(&end, &[fail], &settings(), "p99<100ms");
+        assert!(
+            text.contains("up to 500 req/s; at 520 req/s it did not (p99 < 100ms: observed 300ms)")
+        );
+        assert!(text.contains("within 4.0%"), "{text}");
+        let text = verdict(
+            &SearchEnd::StartBroke { rate: 50.0 },
+            &[],
+            &settings(),
+            "p99<1ms",
+        );
+        assert!(text.contains("Lower --start-rate"), "{text}");
+    }
+}
