@@ -1,3 +1,5 @@
+//! The verdict rules on hand-written test results.
+
 use super::*;
 use crate::analysis::compare::model::Statistic;
 

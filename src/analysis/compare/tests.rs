@@ -1,3 +1,6 @@
+//! `compare` on hand-made runs: A/A noise, real shifts both ways, shapes, errors, CPU and
+//! profiles, degenerate inputs.
+
 use super::synthetic::{run, Spec};
 use super::*;
 use serde_json::json;
