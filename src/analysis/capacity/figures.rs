@@ -111,6 +111,7 @@ pub(crate) mod tests {
             measured_s: 2.0,
             cut_short: None,
             notes: Vec::new(),
+            repeated_because: None,
             result: format!("steps/rate-{rate}/result.json"),
         }
     }

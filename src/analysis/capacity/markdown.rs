@@ -74,16 +74,21 @@ pub fn render(r: &CapacityResult) -> String {
             st.result
         ));
     }
-    let notes: Vec<String> = r
-        .steps
-        .iter()
-        .filter(|st| !st.notes.is_empty() || st.cut_short.is_some())
-        .map(|st| {
-            let mut n = st.notes.clone();
-            n.extend(st.cut_short.clone());
-            format!("- {:.0} req/s: {}\n", st.rate, n.join("; "))
-        })
-        .collect();
+    let notes: Vec<String> =
+        r.steps
+            .iter()
+            .filter(|st| {
+                !st.notes.is_empty() || st.cut_short.is_some() || st.repeated_because.is_some()
+            })
+            .map(|st| {
+                let mut n = st.notes.clone();
+                n.extend(st.cut_short.clone());
+                n.extend(st.repeated_because.as_ref().map(|why| {
+                    format!("run twice: the first attempt was limited by loadlab ({why})")
+                }));
+                format!("- {:.0} req/s: {}\n", st.rate, n.join("; "))
+            })
+            .collect();
     if !notes.is_empty() {
         out.push_str("\n### Notes\n\n");
         out.extend(notes);

@@ -43,6 +43,10 @@ pub struct StepRecord {
     pub cut_short: Option<String>,
     /// The failed SLO terms and generator limits, in words.
     pub notes: Vec<String>,
+    /// Why a first attempt at this rate was discarded: loadlab was momentarily the limit (a
+    /// stall from another process on the machine), so the step was run once more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeated_because: Option<String>,
     /// The step's `result.json`, relative to the capacity directory.
     pub result: String,
 }
@@ -76,6 +80,7 @@ impl StepRecord {
             measured_s: summary.measured_s,
             cut_short: result.run.partial_reason.clone(),
             notes,
+            repeated_because: None,
             result: result_path,
         }
     }

@@ -22,10 +22,10 @@ pub fn row(s: &StepRecord) -> String {
         (false, false) if s.bad_break => "✗ (badly)",
         (false, false) => "✗",
     };
-    let cut = if s.cut_short.is_some() {
-        " · cut short"
-    } else {
-        ""
+    let cut = match (s.cut_short.is_some(), s.repeated_because.is_some()) {
+        (true, _) => " · cut short",
+        (false, true) => " · second attempt",
+        (false, false) => "",
     };
     format!(
         "{:>8.0} {:>9.1} {:>9} {:>9} {:>7} {:>8} {:>9}  {slo}{cut}",
