@@ -5,7 +5,8 @@
 //! and, within it, to thread `(j / N) mod K`. The engine never prints; progress is published
 //! through [`LiveCounters`].
 
-pub mod clock;
+mod arrival_gate;
+mod clock;
 pub mod connect;
 pub mod exchange;
 pub mod live;

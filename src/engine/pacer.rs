@@ -4,7 +4,7 @@
 
 use super::schedule::RateCurve;
 use super::shard::Shard;
-use super::worker::{sleep_unless_stopped, Backlog, IdleQueue, Job, Mailbox};
+use super::worker::{Backlog, IdleQueue, Job, Mailbox};
 use crate::scenario::Overload;
 use std::rc::Rc;
 
@@ -22,10 +22,10 @@ pub async fn pace_arrivals(
 ) {
     let queue = shard.plan.load.overload == Overload::Queue;
     let mut rng = fastrand::Rng::with_seed(shard.seed(usize::MAX));
-    for intended_ns in curve.arrivals(offset, stride) {
-        if !sleep_unless_stopped(&shard, &shard.timer, intended_ns).await {
+    for planned_ns in curve.arrivals(offset, stride) {
+        let Some(intended_ns) = wait_for_arrival(&shard, planned_ns).await else {
             break;
-        }
+        };
         let request = shard.factory.pick(&mut rng);
         let mut worker = idle.borrow_mut().pop_front();
         if worker.is_none() {
@@ -52,5 +52,24 @@ pub async fn pace_arrivals(
     }
     for m in &mailboxes {
         m.close();
+    }
+}
+
+/// The arrival's intended start once it is due (see [`super::arrival_gate`]), or `None` when
+/// the run stops first; the stop is noticed within 100 ms.
+async fn wait_for_arrival(shard: &Shard, planned_ns: u64) -> Option<u64> {
+    const SLICE_NS: u64 = 100_000_000;
+    loop {
+        if shard.stop.is_stopped() {
+            return None;
+        }
+        let until = shard.clock.now() + SLICE_NS;
+        if let Some(intended) = shard
+            .gate
+            .wait(&shard.clock, &shard.timer, planned_ns, until)
+            .await
+        {
+            return Some(intended);
+        }
     }
 }

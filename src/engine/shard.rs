@@ -1,6 +1,7 @@
 //! One engine thread: a current-thread tokio runtime running its share of the workers, with
 //! its own recorder (no locks), timer and connections.
 
+use super::arrival_gate::ArrivalGate;
 use super::clock::Clock;
 use super::connect::Connector;
 use super::exchange::ConnSlot;
@@ -67,6 +68,7 @@ pub struct Shard {
     pub stop: StopSignal,
     pub timeout: Duration,
     pub opened: Cell<u64>,
+    pub gate: ArrivalGate,
     recorder: RefCell<Recorder>,
     live: Arc<LiveCounters>,
     index: usize,
@@ -106,6 +108,7 @@ impl Shard {
         self.in_flight.borrow_mut()[slot] = None;
         self.in_flight_count.set(self.in_flight_count.get() - 1);
         self.recorder.borrow_mut().record(sample);
+        self.gate.nudge(sample.done_ns);
         let c = self.counters();
         ThreadCounters::add(&c.completed);
         if sample.outcome.is_error() {
@@ -176,6 +179,7 @@ async fn drive(setup: ShardSetup) -> Result<ShardOutput, EngineError> {
         factory: setup.factory.clone(),
         stop: setup.stop.clone(),
         opened: Cell::new(0),
+        gate: ArrivalGate::new(setup.plan.load.send_ahead.as_nanos() as u64),
         recorder: RefCell::new(setup.recorder),
         live: setup.live.clone(),
         index: setup.index,

@@ -136,10 +136,18 @@ pub enum Overload {
     Queue,
 }
 
+/// Open model: how far ahead of its time an arrival may be sent when the engine thread is
+/// awake anyway, to save a wake-up (see `engine::arrival_gate`).
+pub const DEFAULT_SEND_AHEAD: Duration = Duration::from_micros(200);
+/// More than this would change the arrival process visibly, not just save wake-ups.
+pub const MAX_SEND_AHEAD: Duration = Duration::from_millis(10);
+
 #[derive(Debug, Clone)]
 pub struct LoadPlan {
     pub model: LoadModel,
     pub overload: Overload,
+    /// Open model: the most an arrival may be sent ahead of its scheduled time (0 = exact).
+    pub send_ahead: Duration,
     pub stages: Vec<StagePlan>,
 }
 

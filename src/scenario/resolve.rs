@@ -553,6 +553,7 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
             ))
         }
     };
+    let send_ahead = super::send_ahead::resolve(raw.send_ahead.as_deref(), model, at)?;
     if raw.stages.is_empty() {
         return Err(FieldError::new(
             at.key("stage"),
@@ -608,6 +609,7 @@ fn resolve_load(raw: &RawLoad, at: &FieldPath) -> Resolved<LoadPlan> {
     Ok(LoadPlan {
         model,
         overload,
+        send_ahead,
         stages,
     })
 }

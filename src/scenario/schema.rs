@@ -105,6 +105,7 @@ impl<'de> Deserialize<'de> for OneOrMany<i64> {
 pub struct RawLoad {
     pub model: String,
     pub overload: Option<String>,
+    pub send_ahead: Option<String>,
     pub think_time: Option<String>,
     #[serde(rename = "stage", default)]
     pub stages: Vec<RawStage>,

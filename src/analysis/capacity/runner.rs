@@ -238,6 +238,7 @@ pub fn step_plan(base: &Plan, slo: &Slo, name: &str, rate: f64, step: Duration) 
     plan.load = LoadPlan {
         model: LoadModel::Open,
         overload: Overload::Drop,
+        send_ahead: base.load.send_ahead,
         stages: vec![StagePlan {
             name: name.to_string(),
             start: Duration::ZERO,
