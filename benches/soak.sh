@@ -11,6 +11,10 @@
 # two, so they do not fight over one core. Writes soak-rss.csv (t_s,rss_kb) into the output
 # directory (SOAK_OUT, default a fresh temp dir) and exits 1 when the growth exceeds the limit.
 #
+# Measured 2026-11-22 on main (release build, 2 engine threads, 1,000/s to /fast for 600 s,
+# 2-core VM shared with three compiling builds): RSS 20.9 MB at 1 min, 22.2 MB at 10 min,
+# ratio 1.061. What still grows is the timeline: one entry per second of the run (about
+# 2 kB each, by design — fixed memory per second, nothing per request).
 # Measured 2026-11-22, 2-core shared VM (other builds running), dev-profile binary, 2 engine
 # threads, 1,000/s to /fast for 600 s: RSS 19.6 MB at 1 min, 20.6 MB at 10 min, ratio 1.055.
 # Before the timeline's histograms became span-sized: 19.1 → 20.9 MB, ratio 1.096 (linear
