@@ -30,21 +30,33 @@ impl Redactor {
 
     /// Redacts every string (and key) of a JSON document, leaving numbers intact.
     pub fn json(&self, value: &mut serde_json::Value) {
+        self.json_keeping(value, &|_| false);
+    }
+
+    /// As [`Redactor::json`], but string values for which `keep` holds are left exactly as they
+    /// are: machine encodings (HDR histograms in base64) that hold no user text, where replacing
+    /// a short secret that occurs in them by chance would corrupt the data.
+    pub fn json_keeping(&self, value: &mut serde_json::Value, keep: &dyn Fn(&str) -> bool) {
         if self.secrets.is_empty() {
             return;
         }
         match value {
             serde_json::Value::String(s) => {
+                if keep(s) {
+                    return;
+                }
                 if let Cow::Owned(r) = self.text(s) {
                     *s = r;
                 }
             }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.json(v)),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|v| self.json_keeping(v, keep))
+            }
             serde_json::Value::Object(map) => {
                 let entries: Vec<(String, serde_json::Value)> =
                     std::mem::take(map).into_iter().collect();
                 for (k, mut v) in entries {
-                    self.json(&mut v);
+                    self.json_keeping(&mut v, keep);
                     map.insert(self.text(&k).into_owned(), v);
                 }
             }
@@ -70,6 +82,17 @@ mod tests {
         assert_eq!(
             v,
             serde_json::json!({"url": "http://h/?t=[REDACTED]", "n": 12345, "[REDACTED]": ["x[REDACTED]"]})
+        );
+    }
+
+    #[test]
+    fn kept_strings_are_left_whole() {
+        let r = Redactor::new(&["AAAA".into()]);
+        let mut v = serde_json::json!({"h": "xxAAAAxx", "name": "AAAA-api", "AAAA": "AAAA"});
+        r.json_keeping(&mut v, &|s| s == "xxAAAAxx");
+        assert_eq!(
+            v,
+            serde_json::json!({"h": "xxAAAAxx", "name": "[REDACTED]-api", "[REDACTED]": "[REDACTED]"})
         );
     }
 }

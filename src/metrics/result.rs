@@ -25,6 +25,22 @@ pub struct RunResult {
     pub probes: serde_json::Value,
 }
 
+impl RunResult {
+    /// Every HDR histogram the result holds: each stage's scheduler lag, and the latency and
+    /// service time of each outcome, measured and warm-up.
+    pub fn histograms(&self) -> impl Iterator<Item = &LatencyHistogram> {
+        self.stages.iter().flat_map(|stage| {
+            let outcomes = stage
+                .requests
+                .iter()
+                .chain(&stage.warmup)
+                .flat_map(|r| r.outcomes.values())
+                .flat_map(|o| [&o.latency, &o.service_time]);
+            std::iter::once(&stage.scheduler_lag).chain(outcomes)
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioInfo {

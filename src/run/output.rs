@@ -1,8 +1,9 @@
 //! The run directory: checked writable before any load, written in one place, secrets
 //! redacted on the way out, never silently lost.
 
-use crate::metrics::RunResult;
+use crate::metrics::{LatencyHistogram, RunResult};
 use crate::redact::Redactor;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -87,9 +88,7 @@ impl RunDir {
     /// The result as the run directory holds it: every string redacted. Views render from
     /// this, so a secret is removed before escaping could disguise it.
     pub fn redacted(&self, result: &RunResult) -> Result<RunResult, OutputError> {
-        let mut value =
-            serde_json::to_value(result).map_err(|e| OutputError::Serialize(e.to_string()))?;
-        self.redactor.json(&mut value);
+        let value = redacted_value(result, &self.redactor)?;
         serde_json::from_value(value).map_err(|e| OutputError::Serialize(e.to_string()))
     }
 
@@ -102,10 +101,26 @@ impl RunDir {
 
 /// The redacted JSON text of a result.
 pub fn result_json(result: &RunResult, redactor: &Redactor) -> Result<String, OutputError> {
-    let mut value =
-        serde_json::to_value(result).map_err(|e| OutputError::Serialize(e.to_string()))?;
-    redactor.json(&mut value);
+    let value = redacted_value(result, redactor)?;
     serde_json::to_string_pretty(&value).map_err(|e| OutputError::Serialize(e.to_string()))
+}
+
+/// The result as JSON with every string redacted except its encoded histograms: those are
+/// base64 of binary data, never user text, and a short secret that occurs in one by chance
+/// must not corrupt it.
+fn redacted_value(
+    result: &RunResult,
+    redactor: &Redactor,
+) -> Result<serde_json::Value, OutputError> {
+    let serialize = |e: String| OutputError::Serialize(e);
+    let mut value = serde_json::to_value(result).map_err(|e| serialize(e.to_string()))?;
+    let histograms: HashSet<String> = result
+        .histograms()
+        .map(LatencyHistogram::encode)
+        .collect::<Result<_, _>>()
+        .map_err(serialize)?;
+    redactor.json_keeping(&mut value, &|s| histograms.contains(s));
+    Ok(value)
 }
 
 /// When the run directory cannot take the result (disk full, directory removed), keep it
@@ -136,4 +151,38 @@ pub fn read_result(dir: &Path) -> Result<RunResult, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text)
         .map_err(|e| format!("{} is not a loadlab result: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redact::REDACTED;
+    use crate::report::test_support::sample_result;
+
+    #[test]
+    fn secrets_inside_encoded_histograms_leave_them_intact() {
+        let mut result = sample_result();
+        let encoded = result.stages[0].requests[0]
+            .outcomes
+            .values()
+            .next()
+            .unwrap();
+        let chance = encoded.latency.encode().unwrap()[20..24].to_string();
+        result.scenario.target = format!("http://h/?a=AAAA&b={chance}");
+        result.stages[0].requests[0].name = format!("get-{chance}");
+        let redactor = Redactor::new(&["AAAA".into(), chance.clone()]);
+
+        let json = result_json(&result, &redactor).unwrap();
+        let back: RunResult = serde_json::from_str(&json).unwrap();
+
+        assert_eq!(
+            back.scenario.target,
+            format!("http://h/?a={REDACTED}&b={REDACTED}")
+        );
+        assert_eq!(back.stages[0].requests[0].name, format!("get-{REDACTED}"));
+        let counts = |r: &RunResult| r.histograms().map(|h| h.count()).collect::<Vec<_>>();
+        assert!(counts(&result).iter().sum::<u64>() > 0);
+        assert_eq!(counts(&back), counts(&result));
+        assert!(back.histograms().eq(result.histograms()));
+    }
 }

@@ -7,7 +7,6 @@ mod locate;
 pub mod plan;
 mod resolve;
 mod schema;
-mod send_ahead;
 pub mod template;
 pub mod threshold;
 pub mod units;

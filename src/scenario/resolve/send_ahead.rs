@@ -1,8 +1,8 @@
 //! `[load] send_ahead`: how far ahead of its time an open-model arrival may be sent.
 
-use super::error::{FieldError, FieldPath};
-use super::plan::{LoadModel, DEFAULT_SEND_AHEAD, MAX_SEND_AHEAD};
-use super::units::{format_duration, parse_duration};
+use crate::scenario::error::{FieldError, FieldPath};
+use crate::scenario::plan::{LoadModel, DEFAULT_SEND_AHEAD, MAX_SEND_AHEAD};
+use crate::scenario::units::{format_duration, parse_duration};
 use std::time::Duration;
 
 pub(super) fn resolve(
