@@ -97,19 +97,33 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
     }
     if let Some(points) = actual {
-        overlay(&mut chart, points, "actual (recorded)")?;
+        overlay(&mut chart, points, true, "actual (recorded)")?;
     }
     legend(&mut chart)
 }
 
-/// A recorded series: a black line with a dot at each point.
+/// A recorded series: a black line with a dot at each point; `steps` holds each value until
+/// the next point (a count), else the points are joined straight.
 fn overlay<'a>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     points: Vec<(f64, f64)>,
+    steps: bool,
     label: &str,
 ) -> Result<(), CapacityError> {
+    let line: Vec<(f64, f64)> = if steps {
+        let mut line = Vec::with_capacity(points.len() * 2);
+        for (i, &p) in points.iter().enumerate() {
+            if let Some(prev) = i.checked_sub(1).map(|j| points[j]) {
+                line.push((p.0, prev.1));
+            }
+            line.push(p);
+        }
+        line
+    } else {
+        points.clone()
+    };
     chart
-        .draw_series(LineSeries::new(points.clone(), BLACK.stroke_width(2)))
+        .draw_series(LineSeries::new(line, BLACK.stroke_width(2)))
         .map_err(err)?
         .label(label)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
@@ -166,7 +180,7 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .label(format!("target {}%", c.target_pct))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
     if let Some(points) = actual {
-        overlay(&mut chart, points, "actual (recorded CPU)")?;
+        overlay(&mut chart, points, false, "actual (recorded CPU)")?;
     }
     legend(&mut chart)
 }
