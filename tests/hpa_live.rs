@@ -248,8 +248,20 @@ cpu = 'sum(loadlab_test_cpu_cores{{namespace="shop"}})'
     );
     server.assert_running();
 
-    // The recorded series on the run's clock.
+    // The recorded series on the run's clock, in a result.json that keeps to the schema.
     let result = support::read_result(&run_dir);
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/result.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&result)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "result.json violates the schema: {errors:#?}"
+    );
     let start_unix_ms = result["run"]["start_unix_ms"]
         .as_u64()
         .expect("start_unix_ms");
