@@ -119,9 +119,19 @@ pub struct HpaArgs {
     /// A capacity directory (or its capacity.json): the measured cost and latency per pod.
     #[arg(long, value_name = "CAPACITY_DIR")]
     pub from: PathBuf,
-    /// The traffic shape: an open-model scenario's stages, or a CSV of `time_s,rate`.
-    #[arg(long, value_name = "SCENARIO|traffic.csv")]
-    pub traffic: PathBuf,
+    /// The traffic shape: an open-model scenario's stages, or a CSV of `time_s,rate`
+    /// (default with --actual: that run's load).
+    #[arg(
+        long,
+        value_name = "SCENARIO|traffic.csv",
+        required_unless_present = "actual"
+    )]
+    pub traffic: Option<PathBuf>,
+    /// A run directory (or its result.json) whose `[metrics.queries]` recorded the real HPA's
+    /// `replicas` (and `cpu`) from Prometheus: overlaid on the prediction, which starts from
+    /// the recorded replicas.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub actual: Option<PathBuf>,
     /// The objective: its p99 term is what the simulation checks.
     #[arg(long, value_name = "SLO", value_parser = parse_slo)]
     pub slo: Slo,

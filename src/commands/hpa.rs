@@ -15,6 +15,7 @@ pub fn hpa(args: HpaArgs) -> Result<u8, Failure> {
         pod_cpu_cores: args.pod_cpu,
         capacity_dir: args.from,
         traffic: args.traffic,
+        actual_run: args.actual,
         slo: args.slo,
         startup: args.startup,
         metrics_lag: args.metrics_lag,

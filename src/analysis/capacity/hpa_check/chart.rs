@@ -1,8 +1,11 @@
 //! The HPA timeline chart: three panels over time — replicas (ready and desired), per-pod CPU
 //! utilization against the target, predicted p99 against the SLO with breaches shaded. SVG.
+//! With a run's recorded replicas (and CPU), those are drawn over the first two panels.
 
 use super::super::error::CapacityError;
+use super::ActualOverlay;
 use crate::analysis::hpa::SimOutput;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -11,6 +14,17 @@ pub struct TimelineChart<'a> {
     pub sim: &'a SimOutput,
     pub slo_p99_ms: f64,
     pub target_pct: u32,
+    /// Recorded replicas and per-pod CPU to overlay.
+    pub actual: Option<&'a ActualOverlay>,
+}
+
+/// Points of `series` inside the simulated span.
+fn within(series: &[[f64; 2]], t_max: f64) -> Vec<(f64, f64)> {
+    series
+        .iter()
+        .filter(|p| (0.0..=t_max).contains(&p[0]))
+        .map(|p| (p[0], p[1]))
+        .collect()
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -40,11 +54,12 @@ pub fn hpa_timeline(c: &TimelineChart<'_>) -> Result<String, CapacityError> {
 
 fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
     let tl = &c.sim.timeline;
+    let actual = c.actual.map(|a| within(&a.replicas, t_max));
     let y_max = tl
         .iter()
-        .map(|p| p.desired_replicas.max(p.ready_replicas))
-        .max()
-        .unwrap_or(1) as f64
+        .map(|p| f64::from(p.desired_replicas.max(p.ready_replicas)))
+        .chain(actual.iter().flatten().map(|p| p.1))
+        .fold(1.0, f64::max)
         + 1.0;
     let mut chart = ChartBuilder::on(area)
         .caption("Replicas", ("sans-serif", 16))
@@ -81,7 +96,45 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
             .label(name)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
     }
+    if let Some(points) = actual {
+        overlay(&mut chart, points, true, "actual (recorded)")?;
+    }
     legend(&mut chart)
+}
+
+/// A recorded series: a black line with a dot at each point; `steps` holds each value until
+/// the next point (a count), else the points are joined straight.
+fn overlay<'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: Vec<(f64, f64)>,
+    steps: bool,
+    label: &str,
+) -> Result<(), CapacityError> {
+    let line: Vec<(f64, f64)> = if steps {
+        let mut line = Vec::with_capacity(points.len() * 2);
+        for (i, &p) in points.iter().enumerate() {
+            if let Some(prev) = i.checked_sub(1).map(|j| points[j]) {
+                line.push((p.0, prev.1));
+            }
+            line.push(p);
+        }
+        line
+    } else {
+        points.clone()
+    };
+    chart
+        .draw_series(LineSeries::new(line, BLACK.stroke_width(2)))
+        .map_err(err)?
+        .label(label)
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
+    chart
+        .draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, 2, BLACK.filled())),
+        )
+        .map_err(err)?;
+    Ok(())
 }
 
 fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -91,8 +144,13 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .iter()
         .filter_map(|p| Some((p.t_s as f64, p.per_pod_utilization_pct?)))
         .collect();
+    let actual = c
+        .actual
+        .map(|a| within(&a.cpu_utilization_pct, t_max))
+        .filter(|p| !p.is_empty());
     let y_max = points
         .iter()
+        .chain(actual.iter().flatten())
         .map(|p| p.1)
         .fold(f64::from(c.target_pct), f64::max)
         * 1.15;
@@ -121,6 +179,9 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .map_err(err)?
         .label(format!("target {}%", c.target_pct))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
+    if let Some(points) = actual {
+        overlay(&mut chart, points, false, "actual (recorded CPU)")?;
+    }
     legend(&mut chart)
 }
 

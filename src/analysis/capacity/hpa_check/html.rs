@@ -1,5 +1,5 @@
 //! `hpa.html`: a self-contained page with the summary and the timeline chart (replicas,
-//! per-pod utilization, predicted p99).
+//! per-pod utilization, predicted p99; with `--actual`, the recorded replicas and CPU over them).
 
 use super::super::error::CapacityError;
 use super::super::html::{escape, page};
@@ -12,6 +12,7 @@ pub fn render(r: &HpaReport) -> Result<String, CapacityError> {
         sim: &r.simulation,
         slo_p99_ms: r.slo_p99_ms,
         target_pct: r.hpa.target_cpu_utilization_pct,
+        actual: r.actual.as_ref(),
     })?;
     let class = if r.breached { "fail" } else { "ok" };
     let headline = if r.breached {
@@ -22,8 +23,17 @@ pub fn render(r: &HpaReport) -> Result<String, CapacityError> {
     } else {
         format!("The HPA keeps p99 < {} ms throughout.", r.slo_p99_ms)
     };
+    let actual = r.actual.as_ref().map_or(String::new(), |a| {
+        let d = &a.divergence;
+        format!(
+            "<p class=\"actual\">Actual replicas recorded by {} (black): max |predicted − actual| {} replica(s), mean {:.2}.</p>\n",
+            escape(&a.run),
+            d.max_abs_replicas,
+            d.mean_abs_replicas
+        )
+    });
     let body = format!(
-        "<p class=\"verdict {class}\">{}</p>\n<figure>{chart}</figure>\n<pre>{}</pre>\n",
+        "<p class=\"verdict {class}\">{}</p>\n{actual}<figure>{chart}</figure>\n<pre>{}</pre>\n",
         escape(&headline),
         escape(text::summary(r).trim_end())
     );

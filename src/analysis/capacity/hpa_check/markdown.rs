@@ -39,5 +39,25 @@ pub fn render(r: &HpaReport) -> String {
             c.target_pct, c.breach_seconds, c.peak_replicas
         ));
     }
+    if let Some(a) = &r.actual {
+        out.push_str(&format!(
+            "\n## Predicted vs actual replicas\n\nRecorded by `{}` with `{}`; predicted is the simulated scale's replicas (ready or not). Rows where either changes.\n\n| t (s) | predicted | actual |\n|---:|---:|---:|\n",
+            a.run, a.replicas_query
+        ));
+        let mut last = None;
+        for p in &a.compared {
+            if last != Some((p.predicted, p.actual)) {
+                out.push_str(&format!(
+                    "| {:.1} | {} | {} |\n",
+                    p.t_s, p.predicted, p.actual
+                ));
+                last = Some((p.predicted, p.actual));
+            }
+        }
+        out.push('\n');
+        for line in text::actual_lines(a).iter().skip(1) {
+            out.push_str(&format!("- {line}\n"));
+        }
+    }
     out
 }

@@ -1,8 +1,11 @@
 //! The `hpa` command's library half: does a HorizontalPodAutoscaler scale out before the SLO
 //! breaks, given the cost and latency a capacity search measured and a traffic shape? Reads the
 //! inputs, runs the HPA simulator (`analysis::hpa`) and its recommendation, and renders the
-//! outcome (`text.rs`, `markdown.rs`, `html.rs` + `chart.rs`, written by `write.rs`).
+//! outcome (`text.rs`, `markdown.rs`, `html.rs` + `chart.rs`, written by `write.rs`). Live mode:
+//! given a run that recorded the real HPA's replicas from Prometheus (`actual.rs`), the
+//! simulation is driven by that run's load and the two replica curves are set side by side.
 
+pub mod actual;
 mod chart;
 mod cost;
 mod html;
@@ -11,8 +14,9 @@ pub mod text;
 mod traffic;
 mod write;
 
+pub use actual::{ActualOverlay, Divergence, ReplicaPair, CPU_QUERY, REPLICAS_QUERY};
 pub use cost::cost_model;
-pub use traffic::{csv_points, traffic_from_path};
+pub use traffic::{csv_points, run_traffic, traffic_from_path};
 pub use write::write_hpa_dir;
 
 use super::error::CapacityError;
@@ -34,8 +38,10 @@ pub struct HpaCheckInput {
     /// `--pod-cpu`, cores.
     pub pod_cpu_cores: Option<f64>,
     pub capacity_dir: PathBuf,
-    /// A scenario or a `time_s,rate` CSV.
-    pub traffic: PathBuf,
+    /// A scenario or a `time_s,rate` CSV; `None` takes the load of `actual_run`.
+    pub traffic: Option<PathBuf>,
+    /// A run directory (or its `result.json`) that recorded the real HPA's replicas.
+    pub actual_run: Option<PathBuf>,
     pub slo: Slo,
     pub startup: Duration,
     pub metrics_lag: Duration,
@@ -60,6 +66,9 @@ pub struct HpaReport {
     pub cost: CostModel,
     pub simulation: SimOutput,
     pub recommendation: Recommendation,
+    /// The replicas a run recorded, beside the prediction (`--actual`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<ActualOverlay>,
     /// The given HPA breaches the SLO somewhere in the traffic shape.
     pub breached: bool,
 }
@@ -71,7 +80,29 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
     let capacity = CapacityResult::read(&input.capacity_dir)?;
     let (pod_cpu, pod_cpu_source) = pod_cpu(input, &capacity)?;
     let cost = cost_model(&capacity, &input.capacity_dir)?;
-    let traffic = traffic_from_path(&input.traffic)?;
+    let run = match &input.actual_run {
+        Some(path) => {
+            let run = actual::read_run(path)?;
+            Some((actual::recorded(&run, path)?, run, path))
+        }
+        None => None,
+    };
+    let (traffic, traffic_source) = match (&input.traffic, &run) {
+        (Some(path), _) => (traffic_from_path(path)?, path.display().to_string()),
+        (None, Some((_, result, path))) => {
+            let (shape, what) = run_traffic(result).map_err(|problem| CapacityError::Parse {
+                path: path.to_path_buf(),
+                problem,
+            })?;
+            (shape, format!("{} ({what})", path.display()))
+        }
+        (None, None) => {
+            return Err(CapacityError::input(
+                "--traffic",
+                "give a traffic shape (a scenario or a time_s,rate CSV), or --actual RUN_DIR to use that run's load",
+            ))
+        }
+    };
     let slo_p99_ms = input.slo.p99_limit_ms().ok_or_else(|| CapacityError::Slo {
         text: input.slo.text.clone(),
         problem: "needs a p99 term (e.g. \"p99<200ms\"): the simulator predicts p99".into(),
@@ -85,7 +116,9 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
     );
     sim.timing.startup_delay = input.startup;
     sim.timing.metrics_lag = input.metrics_lag;
+    sim.initial_replicas = run.as_ref().and_then(|(rec, ..)| rec.initial_replicas());
     let simulation = simulate(&sim)?;
+    let actual = run.map(|(rec, ..)| actual::overlay(&rec, &simulation, pod_cpu));
     let recommendation = recommend_target(&sim, slo_p99_ms)?;
     Ok(HpaReport {
         modelled_release: MODELLED_RELEASE,
@@ -94,7 +127,7 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
         pod_cpu_request_cores: pod_cpu,
         pod_cpu_source,
         capacity_dir: input.capacity_dir.display().to_string(),
-        traffic_source: input.traffic.display().to_string(),
+        traffic_source,
         traffic,
         slo_p99_ms,
         startup_s: input.startup.as_secs_f64(),
@@ -103,6 +136,7 @@ pub fn check(input: &HpaCheckInput) -> Result<HpaReport, CapacityError> {
         breached: !simulation.breaches.is_empty(),
         simulation,
         recommendation,
+        actual,
     })
 }
 

@@ -1,7 +1,8 @@
-//! The `hpa` outcome for a terminal: inputs, replica timeline (scale events), breach intervals
-//! and the recommendation. Pure: a report in, text out.
+//! The `hpa` outcome for a terminal: inputs, replica timeline (scale events), breach intervals,
+//! the recommendation, and — with `--actual` — predicted against recorded replicas. Pure: a
+//! report in, text out.
 
-use super::HpaReport;
+use super::{ActualOverlay, HpaReport};
 
 /// Scale events listed before the rest is summarised.
 const EVENTS_SHOWN: usize = 12;
@@ -89,5 +90,62 @@ pub fn summary(r: &HpaReport) -> String {
         rec.min_replicas
     ));
     lines.push(format!("  {}", rec.explanation));
+    if let Some(a) = &r.actual {
+        lines.extend(actual_lines(a));
+    }
     lines.join("\n") + "\n"
+}
+
+/// Seconds, or `none`.
+fn at(t: Option<f64>) -> String {
+    t.map_or("none".into(), |t| format!("{t:.1} s"))
+}
+
+/// The recorded replicas against the prediction.
+pub fn actual_lines(a: &ActualOverlay) -> Vec<String> {
+    let d = &a.divergence;
+    let values: Vec<String> = changes(&a.replicas)
+        .iter()
+        .map(|p| format!("{} at {:.1} s", p[1], p[0]))
+        .collect();
+    let mut lines = vec![
+        format!(
+            "actual replicas ({}, query `{}`): {} point(s): {}",
+            a.run,
+            a.replicas_query,
+            a.replicas.len(),
+            values.join(" → ")
+        ),
+        format!(
+            "predicted vs actual: max |Δ| {} replica(s){} · mean |Δ| {:.2} over {} point(s) · first scale-out predicted {}, actual {}",
+            d.max_abs_replicas,
+            d.max_at_s.map_or(String::new(), |t| format!(" at {t:.1} s")),
+            d.mean_abs_replicas,
+            d.compared_points,
+            at(d.predicted_first_scale_out_s),
+            at(d.actual_first_scale_out_s)
+        ),
+    ];
+    if let (Some(q), Some(first), Some(last)) = (
+        &a.cpu_query,
+        a.cpu_utilization_pct.first(),
+        a.cpu_utilization_pct.last(),
+    ) {
+        lines.push(format!(
+            "actual per-pod CPU (query `{q}` ÷ replicas × request): {:.0}% at {:.1} s … {:.0}% at {:.1} s",
+            first[1], first[0], last[1], last[0]
+        ));
+    }
+    lines
+}
+
+/// The points where the value changes (and the first).
+pub fn changes(points: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let mut out: Vec<[f64; 2]> = Vec::new();
+    for p in points {
+        if out.last().is_none_or(|last| last[1] != p[1]) {
+            out.push(*p);
+        }
+    }
+    out
 }

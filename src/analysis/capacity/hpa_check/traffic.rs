@@ -1,9 +1,11 @@
 //! The traffic shape an HPA is checked against: a scenario's stages (open model, rates joined
 //! piecewise-linearly; a step between stages is a vertical jump) or a CSV of `time_s,rate` rows
-//! (a header line and `#` comments are skipped).
+//! (a header line and `#` comments are skipped) — or a run's own load: its open-model stages,
+//! or for a closed-model run the requests it actually sent each second.
 
 use super::super::error::CapacityError;
 use crate::analysis::hpa::TrafficShape;
+use crate::metrics::{LoadModelInfo, RunResult};
 use crate::scenario::{self, LoadModel};
 use std::path::Path;
 
@@ -51,6 +53,31 @@ fn scenario_points(path: &Path) -> Result<Vec<(f64, f64)>, CapacityError> {
         .collect())
 }
 
+/// The load a run applied, as a traffic shape: its stages' rates for the open model (what it
+/// offered), else the requests sent in each second of its timeline (users do not map to a rate).
+/// The second value says which.
+pub fn run_traffic(run: &RunResult) -> Result<(TrafficShape, &'static str), String> {
+    let (points, what): (Vec<(f64, f64)>, _) = match run.scenario.model {
+        LoadModelInfo::Open => (
+            run.stages
+                .iter()
+                .flat_map(|s| [(s.start_s, s.from), (s.start_s + s.duration_s, s.to)])
+                .collect(),
+            "the run's stages",
+        ),
+        LoadModelInfo::Closed { .. } => (
+            run.timeline
+                .iter()
+                .map(|s| (f64::from(s.t), f64::from(s.sent)))
+                .collect(),
+            "the requests the run sent each second (closed model)",
+        ),
+    };
+    TrafficShape::new(points)
+        .map(|shape| (shape, what))
+        .map_err(|e| format!("the run's load is not a usable traffic shape: {e}"))
+}
+
 /// `time_s,rate` rows.
 pub fn csv_points(text: &str) -> Result<Vec<(f64, f64)>, String> {
     let mut points = Vec::new();
@@ -90,6 +117,22 @@ mod tests {
         assert!(csv_points("time_s,rate\n").is_err());
         let e = csv_points("0,100\n60;400\n").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_runs_traffic_is_its_stages_or_what_it_sent() {
+        let mut run = crate::report::test_support::sample_result();
+        let (shape, what) = run_traffic(&run).unwrap();
+        assert_eq!(what, "the run's stages");
+        assert_eq!(shape.end_s(), 40.0);
+        assert_eq!(shape.rate_at(5.0), 50.0);
+        assert_eq!(shape.rate_at(15.0), 200.0);
+        assert_eq!(shape.rate_at(35.0), 600.0);
+        run.scenario.model = LoadModelInfo::Closed { think_time_s: 1.0 };
+        let (shape, what) = run_traffic(&run).unwrap();
+        assert!(what.contains("closed model"), "{what}");
+        let t = &run.timeline[12];
+        assert_eq!(shape.rate_at(f64::from(t.t)), f64::from(t.sent));
     }
 
     #[test]
