@@ -3,7 +3,8 @@
 
 use super::super::error::CapacityError;
 use crate::analysis::hpa::SimOutput;
-use plotters::coord::Shift;
+use crate::report::charts::canvas::{self, legend_mark, series_legend, Area, PlainFrame};
+use crate::report::charts::ChartSize;
 use plotters::prelude::*;
 
 /// What the chart shows.
@@ -12,8 +13,6 @@ pub struct TimelineChart<'a> {
     pub slo_p99_ms: f64,
     pub target_pct: u32,
 }
-
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 fn err(e: impl std::fmt::Display) -> CapacityError {
     CapacityError::Chart {
@@ -24,18 +23,29 @@ fn err(e: impl std::fmt::Display) -> CapacityError {
 
 /// Renders the chart as an SVG document.
 pub fn hpa_timeline(c: &TimelineChart<'_>) -> Result<String, CapacityError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 720)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let size = ChartSize {
+        width: 900,
+        height: 720,
+    };
+    canvas::svg(size, err, |root| {
         let panels = root.split_evenly((3, 1));
         let t_max = c.sim.timeline.len().max(1) as f64;
         replicas(&panels[0], c, t_max)?;
         utilization(&panels[1], c, t_max)?;
-        latency(&panels[2], c, t_max)?;
-        root.present().map_err(err)?;
+        latency(&panels[2], c, t_max)
+    })
+}
+
+/// A panel of the timeline: `caption` above, time along x.
+fn panel(caption: &str) -> PlainFrame<'_> {
+    PlainFrame {
+        caption: Some((caption, 16)),
+        margin: 8,
+        x_label_area: 30,
+        y_label_area: 50,
+        x_desc: Some("time (s)"),
+        ..PlainFrame::default()
     }
-    Ok(svg)
 }
 
 fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -46,18 +56,8 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
         .max()
         .unwrap_or(1) as f64
         + 1.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Replicas", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart =
+        canvas::plain_chart(area, &panel("Replicas"), 0f64..t_max, 0f64..y_max).map_err(err)?;
     let series = [
         (
             "ready",
@@ -79,9 +79,9 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(err)?
             .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+            .legend(legend_mark(color));
     }
-    legend(&mut chart)
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
 
 fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -96,32 +96,27 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .map(|p| p.1)
         .fold(f64::from(c.target_pct), f64::max)
         * 1.15;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Per-pod CPU utilization (% of request)", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart = canvas::plain_chart(
+        area,
+        &panel("Per-pod CPU utilization (% of request)"),
+        0f64..t_max,
+        0f64..y_max,
+    )
+    .map_err(err)?;
     let green = RGBColor(20, 130, 60);
     chart
         .draw_series(LineSeries::new(points, green.stroke_width(2)))
         .map_err(err)?
         .label("utilization")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], green));
+        .legend(legend_mark(green));
     let target = f64::from(c.target_pct);
     let grey = RGBColor(120, 120, 120);
     chart
         .draw_series(LineSeries::new([(0.0, target), (t_max, target)], grey))
         .map_err(err)?
         .label(format!("target {}%", c.target_pct))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
-    legend(&mut chart)
+        .legend(legend_mark(grey));
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
 
 fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -133,18 +128,13 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .collect();
     let y_min = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::min) / 2.0;
     let y_max = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::max) * 2.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Predicted p99 (ms, log scale)", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, (y_min..y_max).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart = canvas::plain_chart(
+        area,
+        &panel("Predicted p99 (ms, log scale)"),
+        0f64..t_max,
+        (y_min..y_max).log_scale(),
+    )
+    .map_err(err)?;
     let shade = RGBColor(220, 40, 40).mix(0.15);
     chart
         .draw_series(c.sim.breaches.iter().map(|b| {
@@ -159,7 +149,7 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .draw_series(LineSeries::new(points, red.stroke_width(2)))
         .map_err(err)?
         .label("p99")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
+        .legend(legend_mark(red));
     let grey = RGBColor(120, 120, 120);
     chart
         .draw_series(LineSeries::new(
@@ -168,22 +158,6 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         ))
         .map_err(err)?
         .label(format!("SLO {} ms", c.slo_p99_ms))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
-    legend(&mut chart)
-}
-
-fn legend<'a, X, Y>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-) -> Result<(), CapacityError>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)
+        .legend(legend_mark(grey));
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
