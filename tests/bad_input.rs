@@ -6,10 +6,11 @@
 //! After changing a message on purpose: `UPDATE_SNAPSHOTS=1 cargo test --test bad_input`, then
 //! review the diff of the `.expected` files.
 
-mod chaos;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use support::process::{loadlab, output_within};
 
 /// Set for every case: a scenario quoting it in an error must show `[REDACTED]` instead.
 const SECRET_VAR: &str = "LOADLAB_BAD_INPUT_SECRET";
@@ -36,8 +37,8 @@ fn corpus() -> Vec<PathBuf> {
 fn validate(case: &Path, dir: &Path) -> (Option<i32>, String) {
     let copy = dir.join(case.file_name().unwrap());
     std::fs::copy(case, &copy).unwrap();
-    let out = chaos::run_bounded(
-        chaos::loadlab()
+    let out = output_within(
+        loadlab()
             .arg("validate")
             .arg(&copy)
             .env(SECRET_VAR, SECRET)

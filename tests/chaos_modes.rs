@@ -5,12 +5,15 @@
 //! Each run is 2 s at 20 arrivals/s (40 planned arrivals) with a 500 ms request timeout.
 
 mod chaos;
+mod support;
 
 use chaos::server::{ChaosServer, Mode};
-use chaos::{assert_counts_exact, outcomes, rss_kb, run_in_process};
+use chaos::{assert_counts_exact, outcomes, rss_kb};
 use loadlab::metrics::{Outcome, RunResult};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+use support::in_process::run_in_process;
+use support::process::{loadlab, Running};
 
 const RATE: u64 = 20;
 const SECONDS: u64 = 2;
@@ -221,8 +224,8 @@ fn a_five_gigabyte_body_is_timeout_and_memory_stays_bounded() {
     let server = ChaosServer::start();
     let dir = tempfile::tempdir().unwrap();
     let text = scenario(Mode::HugeBody, "1s").replace("rate = 20", "rate = 5");
-    let path = chaos::write_scenario(dir.path(), "huge.toml", &text);
-    let child = chaos::loadlab()
+    let path = support::write_scenario_as(dir.path(), "huge.toml", &text);
+    let child = loadlab()
         .arg("run")
         .arg(&path)
         .arg("--target")
@@ -242,7 +245,7 @@ fn a_five_gigabyte_body_is_timeout_and_memory_stays_bounded() {
         }
         peak
     });
-    let out = chaos::ChildGuard(Some(child)).output_bounded(Duration::from_secs(30));
+    let out = Running::new(child).output_bounded(Duration::from_secs(30));
     let peak_kb = sampler.join().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(

@@ -5,12 +5,14 @@
 //! and the unwritable output directory.)
 
 mod chaos;
+mod support;
 
 use chaos::server::{ChaosServer, Mode};
-use chaos::{free_port, loadlab, spawn_demo_target, write_scenario, ChildGuard};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::process::{demo_target_at, loadlab, output_within, Running};
+use support::{free_port, write_scenario_as};
 
 fn schema_errors(instance: &serde_json::Value) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/result.schema.json");
@@ -92,9 +94,9 @@ fn check_after_signal(name: &str, moment: Duration, out: &Path, status: std::pro
 /// of the stage, and while the result is being assembled and written.
 fn signal_at_every_moment(signal: i32, name: &str) {
     let port = free_port();
-    let _target = spawn_demo_target(port);
+    let _target = demo_target_at(port);
     let dir = tempfile::tempdir().unwrap();
-    let scenario = write_scenario(dir.path(), "stop.toml", &profiled_scenario(port));
+    let scenario = write_scenario_as(dir.path(), "stop.toml", &profiled_scenario(port));
     let moments_ms = [0, 60, 400, 1_800, 3_000, 4_000, 4_150, 4_300, 4_600];
     for (i, ms) in moments_ms.into_iter().enumerate() {
         let moment = Duration::from_millis(ms);
@@ -109,7 +111,7 @@ fn signal_at_every_moment(signal: i32, name: &str) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut guard = ChildGuard(Some(child));
+        let mut guard = Running::new(child);
         std::thread::sleep(moment);
         guard.signal(signal);
         let status = guard.wait_bounded(Duration::from_secs(30));
@@ -148,8 +150,8 @@ rate = 20
     .to_string()
 }
 
-fn spawn_hanging_run(dir: &Path, server: &ChaosServer) -> ChildGuard {
-    let scenario = write_scenario(dir, "hang.toml", &hanging_scenario());
+fn spawn_hanging_run(dir: &Path, server: &ChaosServer) -> Running {
+    let scenario = write_scenario_as(dir, "hang.toml", &hanging_scenario());
     let child = loadlab()
         .arg("run")
         .arg(&scenario)
@@ -162,7 +164,7 @@ fn spawn_hanging_run(dir: &Path, server: &ChaosServer) -> ChildGuard {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    ChildGuard(Some(child))
+    Running::new(child)
 }
 
 /// One interrupt with requests that will never complete: loadlab waits the grace period (2 s),
@@ -249,8 +251,8 @@ fn a_full_disk_while_writing_saves_the_result_elsewhere_and_says_where() {
     let out = disk_full_dir(dir.path());
     let fallback_dir = dir.path().join("tmp");
     std::fs::create_dir_all(&fallback_dir).unwrap();
-    let scenario = write_scenario(dir.path(), "full.toml", SHORT);
-    let o = chaos::run_bounded(
+    let scenario = write_scenario_as(dir.path(), "full.toml", SHORT);
+    let o = output_within(
         loadlab()
             .arg("run")
             .arg(&scenario)
@@ -281,8 +283,8 @@ fn a_full_disk_and_no_temp_dir_prints_the_result_on_stdout() {
     let server = ChaosServer::start();
     let dir = tempfile::tempdir().unwrap();
     let out = disk_full_dir(dir.path());
-    let scenario = write_scenario(dir.path(), "full.toml", SHORT);
-    let o = chaos::run_bounded(
+    let scenario = write_scenario_as(dir.path(), "full.toml", SHORT);
+    let o = output_within(
         loadlab()
             .arg("run")
             .arg(&scenario)

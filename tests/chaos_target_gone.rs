@@ -4,15 +4,18 @@
 //! nothing panics, and the exit status is the thresholds' verdict.
 
 mod chaos;
+mod support;
 
-use chaos::{assert_counts_exact, free_port, outcomes, spawn_demo_target, ChildGuard};
+use chaos::{assert_counts_exact, outcomes};
 use loadlab::metrics::Outcome;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::free_port;
+use support::process::{demo_target_at, loadlab, Running};
 
 /// Kills the target 2 s after `start` and restarts it at 4 s, on a thread of its own.
 fn kill_and_restart(
-    target: Arc<Mutex<ChildGuard>>,
+    target: Arc<Mutex<Running>>,
     port: u16,
     start: Instant,
 ) -> std::thread::JoinHandle<()> {
@@ -20,7 +23,7 @@ fn kill_and_restart(
         std::thread::sleep(Duration::from_secs(2).saturating_sub(start.elapsed()));
         target.lock().unwrap().kill();
         std::thread::sleep(Duration::from_secs(4).saturating_sub(start.elapsed()));
-        *target.lock().unwrap() = spawn_demo_target(port);
+        *target.lock().unwrap() = demo_target_at(port);
     })
 }
 
@@ -48,7 +51,7 @@ errors = "< 1%"
 #[test]
 fn open_model_counts_the_outage_and_recovers() {
     let port = free_port();
-    let target = Arc::new(Mutex::new(spawn_demo_target(port)));
+    let target = Arc::new(Mutex::new(demo_target_at(port)));
     let dir = tempfile::tempdir().unwrap();
     let load = r#"[load]
 model = "open"
@@ -56,8 +59,8 @@ model = "open"
 name = "only"
 duration = "6s"
 rate = 50"#;
-    let path = chaos::write_scenario(dir.path(), "gone.toml", &scenario(port, load));
-    let run = chaos::loadlab()
+    let path = support::write_scenario_as(dir.path(), "gone.toml", &scenario(port, load));
+    let run = loadlab()
         .arg("run")
         .arg(&path)
         .arg("--out")
@@ -68,7 +71,7 @@ rate = 50"#;
         .unwrap();
     let start = Instant::now();
     let controller = kill_and_restart(target.clone(), port, start);
-    let out = ChildGuard(Some(run)).output_bounded(Duration::from_secs(40));
+    let out = Running::new(run).output_bounded(Duration::from_secs(40));
     controller.join().unwrap();
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
@@ -124,7 +127,7 @@ rate = 50"#;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_model_users_back_off_while_the_target_is_down() {
     let port = free_port();
-    let target = Arc::new(Mutex::new(spawn_demo_target(port)));
+    let target = Arc::new(Mutex::new(demo_target_at(port)));
     let dir = tempfile::tempdir().unwrap();
     let load = r#"[load]
 model = "closed"
@@ -135,7 +138,7 @@ duration = "6s"
 users = 4"#;
     let start = Instant::now();
     let controller = kill_and_restart(target.clone(), port, start);
-    let r = chaos::run_in_process(
+    let r = support::in_process::run_in_process(
         dir.path(),
         &scenario(port, load),
         &format!("http://127.0.0.1:{port}"),

@@ -1,39 +1,13 @@
 //! The binary's contract: exit statuses, messages that name what to fix, and a valid partial
 //! result after Ctrl-C. These drive the real `loadlab` executable.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn loadlab() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_loadlab"));
-    c.stdin(Stdio::null());
-    c
-}
-
-/// Runs to completion, killed after `limit`.
-fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("loadlab starts");
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("loadlab did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn scenario(dir: &Path, text: &str) -> PathBuf {
-    let path = dir.join("scenario.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use support::process::{loadlab, output_within, Running};
+use support::{read_result, write_scenario};
 
 const SHORT: &str = r#"
 name = "short"
@@ -52,11 +26,11 @@ rate = 100
 #[test]
 fn thresholds_decide_the_exit_status() {
     let dir = tempfile::tempdir().unwrap();
-    let pass = scenario(
+    let pass = write_scenario(
         dir.path(),
         &format!("{SHORT}[thresholds]\nerrors = \"< 1%\"\n"),
     );
-    let out = run_bounded(
+    let out = output_within(
         loadlab()
             .arg("run")
             .arg(&pass)
@@ -73,11 +47,11 @@ fn thresholds_decide_the_exit_status() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("✓ errors < 1%"), "{stdout}");
 
-    let fail = scenario(
+    let fail = write_scenario(
         dir.path(),
         &format!("{SHORT}[thresholds]\np50 = \"< 1us\"\n"),
     );
-    let out = run_bounded(
+    let out = output_within(
         loadlab()
             .arg("run")
             .arg(&fail)
@@ -96,11 +70,11 @@ fn thresholds_decide_the_exit_status() {
 #[test]
 fn a_malformed_scenario_exits_2_naming_file_line_column_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = scenario(
+    let bad = write_scenario(
         dir.path(),
         &SHORT.replace("duration = \"1s\"", "duration = \"soon\""),
     );
-    let out = run_bounded(loadlab().arg("run").arg(&bad), Duration::from_secs(10));
+    let out = output_within(loadlab().arg("run").arg(&bad), Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let expected = format!("{}:11:12: field `load.stage[0].duration`", bad.display());
@@ -110,8 +84,8 @@ fn a_malformed_scenario_exits_2_naming_file_line_column_and_field() {
     );
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
 
-    let syntax = scenario(dir.path(), "name = \"x\"\ntarget = \n");
-    let out = run_bounded(
+    let syntax = write_scenario(dir.path(), "name = \"x\"\ntarget = \n");
+    let out = output_within(
         loadlab().arg("validate").arg(&syntax),
         Duration::from_secs(10),
     );
@@ -122,8 +96,8 @@ fn a_malformed_scenario_exits_2_naming_file_line_column_and_field() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let unknown = scenario(dir.path(), &format!("{SHORT}\n[http]\nconections = 5\n"));
-    let out = run_bounded(
+    let unknown = write_scenario(dir.path(), &format!("{SHORT}\n[http]\nconections = 5\n"));
+    let out = output_within(
         loadlab().arg("validate").arg(&unknown),
         Duration::from_secs(10),
     );
@@ -137,7 +111,7 @@ fn a_malformed_scenario_exits_2_naming_file_line_column_and_field() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = run_bounded(
+    let out = output_within(
         loadlab().args(["run", "--segment", "5/2", "x.toml"]),
         Duration::from_secs(10),
     );
@@ -153,8 +127,8 @@ fn an_unreachable_target_exits_3_with_one_line() {
         .local_addr()
         .unwrap()
         .port();
-    let s = scenario(dir.path(), SHORT);
-    let out = run_bounded(
+    let s = write_scenario(dir.path(), SHORT);
+    let out = output_within(
         loadlab()
             .arg("run")
             .arg(&s)
@@ -178,9 +152,9 @@ fn an_unwritable_output_directory_is_found_before_the_load_starts() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "not a directory").unwrap();
-    let s = scenario(dir.path(), SHORT);
+    let s = write_scenario(dir.path(), SHORT);
     let start = Instant::now();
-    let out = run_bounded(
+    let out = output_within(
         loadlab()
             .arg("run")
             .arg(&s)
@@ -196,12 +170,12 @@ fn an_unwritable_output_directory_is_found_before_the_load_starts() {
 #[test]
 fn sigint_mid_run_leaves_a_valid_partial_result() {
     let dir = tempfile::tempdir().unwrap();
-    let s = scenario(
+    let s = write_scenario(
         dir.path(),
         &SHORT.replace("duration = \"1s\"", "duration = \"30s\""),
     );
     let out_dir = dir.path().join("run");
-    let mut child = loadlab()
+    let child = loadlab()
         .arg("run")
         .arg(&s)
         .arg("--out")
@@ -211,25 +185,12 @@ fn sigint_mid_run_leaves_a_valid_partial_result() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = Running::new(child);
     std::thread::sleep(Duration::from_secs(3));
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "loadlab did not stop after SIGINT"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    child.signal(libc::SIGINT);
+    let status = child.wait_bounded(Duration::from_secs(15));
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
-    let result: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out_dir.join("result.json")).expect("a result was written"),
-    )
-    .unwrap();
+    let result = read_result(&out_dir);
     assert_eq!(result["run"]["status"], "partial");
     assert!(result["run"]["partial_reason"]
         .as_str()
@@ -255,7 +216,7 @@ fn sigint_mid_run_leaves_a_valid_partial_result() {
 #[test]
 fn validate_prints_the_resolved_plan() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo.toml");
-    let out = run_bounded(
+    let out = output_within(
         loadlab().arg("validate").arg(&demo),
         Duration::from_secs(10),
     );

@@ -1,12 +1,13 @@
 //! The engine against the in-process demo target: counts, rate accuracy, coordinated-omission
 //! correction, stage attribution, closed model, HTTP/2 and TLS. Every run is a few seconds long.
 
-use loadlab::engine::{LiveCounters, StopSignal};
+mod support;
+
 use loadlab::metrics::{Outcome, RunResult};
-use loadlab::run::{self, RunOptions};
 use loadlab::target::{DemoCounters, DemoTarget, DemoTargetConfig, TlsSetup};
 use std::path::Path;
 use std::sync::Arc;
+use support::in_process::run_in_process;
 use tokio_util::sync::CancellationToken;
 
 struct Demo {
@@ -40,27 +41,6 @@ async fn start_demo(config: DemoTargetConfig) -> Demo {
     }
 }
 
-async fn run_scenario(dir: &Path, text: &str, target: &str) -> RunResult {
-    let path = dir.join("scenario.toml");
-    std::fs::write(&path, text).unwrap();
-    let prepared = run::prepare(RunOptions {
-        scenario: path,
-        out: Some(dir.join("out")),
-        target: Some(target.to_string()),
-        threads: Some(2),
-        ..RunOptions::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("run prepares: {e}"));
-    let live = Arc::new(LiveCounters::new(prepared.threads));
-    let outcome = prepared
-        .execute(live, StopSignal::new())
-        .await
-        .unwrap_or_else(|e| panic!("run executes: {e}"));
-    assert!(outcome.result_path.is_file());
-    outcome.result
-}
-
 fn arrivals(r: &RunResult) -> u64 {
     let (sent, dropped, _) = r.all_counts();
     sent + dropped
@@ -70,7 +50,7 @@ fn arrivals(r: &RunResult) -> u64 {
 async fn every_request_ends_in_exactly_one_outcome_and_the_target_agrees() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "integrity"
@@ -131,7 +111,7 @@ rate = 400
 async fn open_model_rate_is_exact_and_even() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "rate"
@@ -169,7 +149,7 @@ rate = "2000/s"
 async fn a_linear_ramp_delivers_the_integral() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "ramp"
@@ -215,7 +195,7 @@ ramp = true
 async fn latency_counts_from_the_intended_start_so_a_stall_cannot_hide() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "stall"
@@ -256,7 +236,7 @@ rate = 500
 async fn samples_belong_to_the_stage_of_their_intended_start() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "stages"
@@ -308,7 +288,7 @@ rate = 100
 async fn closed_model_users_follow_the_stages() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "closed"
@@ -346,7 +326,7 @@ users = 8
 async fn http2_cleartext_with_prior_knowledge() {
     let demo = start_demo(DemoTargetConfig::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let r = run_scenario(
+    let r = run_in_process(
         dir.path(),
         r#"
 name = "h2c"
@@ -391,7 +371,7 @@ async fn https_with_the_scenarios_own_ca_over_http1_and_http2() {
     })
     .await;
     for version in ["1.1", "2"] {
-        let r = run_scenario(
+        let r = run_in_process(
             dir.path(),
             &format!(
                 r#"

@@ -5,12 +5,13 @@
 //! is searched for the value. Error messages that quote a value holding a secret are redacted
 //! too.
 
-mod chaos;
+mod support;
 
-use chaos::{free_port, loadlab, run_bounded, spawn_demo_target, write_scenario};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use support::process::{demo_target_at, loadlab, output_within};
+use support::{free_port, write_scenario_as};
 
 const VAR: &str = "LOADLAB_TEST_SECRET";
 
@@ -55,8 +56,8 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 
 /// Runs `scenario` with the secret in the environment; returns (status, stdout, stderr).
 fn run(dir: &Path, scenario: &str, secret: &str, out: &Path) -> (Option<i32>, String, String) {
-    let path = write_scenario(dir, "secrets.toml", scenario);
-    let o = run_bounded(
+    let path = write_scenario_as(dir, "secrets.toml", scenario);
+    let o = output_within(
         loadlab()
             .arg("run")
             .arg(&path)
@@ -93,7 +94,7 @@ fn leaks(out: &Path, stdout: &str, stderr: &str, secret: &str) -> Vec<String> {
 #[test]
 fn a_secret_used_everywhere_appears_in_no_output() {
     let port = free_port();
-    let _target = spawn_demo_target(port);
+    let _target = demo_target_at(port);
     let dir = tempfile::tempdir().unwrap();
     let secret = secret();
     let scenario = format!(
@@ -171,7 +172,7 @@ headers = {{ authorization = "Bearer {{{{env.{VAR}}}}}" }}
 #[test]
 fn a_secret_in_the_target_url_is_redacted_from_failures() {
     let port = free_port();
-    let _target = spawn_demo_target(port);
+    let _target = demo_target_at(port);
     let dir = tempfile::tempdir().unwrap();
     let secret = secret();
     let scenario = format!(
@@ -231,9 +232,9 @@ fn an_invalid_url_holding_a_secret_is_reported_without_it() {
         let scenario = format!(
             "name = \"bad-url\"\n{line}\n[[request]]\nname = \"r\"\npath = \"/\"\n[load]\nmodel = \"open\"\n[[load.stage]]\nduration = \"1s\"\nrate = 1\n"
         );
-        let path = write_scenario(dir.path(), "bad-url.toml", &scenario);
+        let path = write_scenario_as(dir.path(), "bad-url.toml", &scenario);
         for command in ["validate", "run"] {
-            let o = run_bounded(
+            let o = output_within(
                 loadlab().arg(command).arg(&path).env(VAR, &secret),
                 Duration::from_secs(20),
             );

@@ -2,12 +2,21 @@
 //! demo target, then `loadlab merge`; and merge's refusals, through the real binary.
 
 mod segments_support;
+mod support;
 
 use loadlab::metrics::{LatencyHistogram, RunResult, RunStatus};
 use loadlab::run::output::read_result;
-use segments_support::{demo_target, open_scenario, run, spawn, start_at};
+use segments_support::{open_scenario, spawn, start_at};
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::Duration;
+use support::process::{loadlab, output_within};
+use support::spawn_demo_target;
+
+/// Runs `loadlab ARGS…` to completion (at most `limit`) and returns its output.
+fn run(args: &[&str], limit: Duration) -> Output {
+    output_within(loadlab().args(args), limit)
+}
 
 const RATE: u32 = 1_500;
 const SECONDS: u32 = 6;
@@ -46,7 +55,7 @@ fn run_segments(
         dirs.push(out);
     }
     for (i, child) in children.iter_mut().enumerate() {
-        let status = child.wait_for(Duration::from_secs(90));
+        let status = child.wait_bounded(Duration::from_secs(90));
         let log =
             std::fs::read_to_string(dir.join(format!("segment-{i}.stderr"))).unwrap_or_default();
         // Segment thresholds judge a share of the load: a segment exits 0 either way.
@@ -80,7 +89,7 @@ fn steady_latency(r: &RunResult) -> LatencyHistogram {
 #[test]
 fn three_parallel_segments_merge_exactly() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (_target, url) = demo_target();
+    let (_target, url) = spawn_demo_target(&[]);
     let scenario = tmp.path().join("segments.toml");
     std::fs::write(&scenario, open_scenario("segments", RATE, SECONDS)).expect("write scenario");
     let dirs = run_segments(tmp.path(), &url, &scenario, 3, Duration::from_secs(2));
@@ -157,7 +166,7 @@ fn three_parallel_segments_merge_exactly() {
 #[test]
 fn merge_refuses_other_scenarios_and_missing_segments() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (_target, url) = demo_target();
+    let (_target, url) = spawn_demo_target(&[]);
     let scenario = tmp.path().join("small.toml");
     std::fs::write(&scenario, open_scenario("small", 30, 1)).expect("write scenario");
     let dirs = run_segments(tmp.path(), &url, &scenario, 3, Duration::from_millis(500));

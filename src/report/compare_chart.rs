@@ -4,6 +4,8 @@
 //! ("base", "candidate") goes into the chart; names are shown by the page around it.
 
 use crate::analysis::compare::CurvePoint;
+use crate::report::charts::canvas::{self, legend_mark, series_legend, PlainFrame};
+use crate::report::charts::ChartSize;
 use plotters::prelude::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,60 +44,38 @@ pub fn percentile_curves_svg(chart: &PercentileChart) -> Result<String, ChartErr
     if x_max <= 0.0 || y_max <= 0.0 {
         return Err(ChartError::Empty);
     }
-    let mut svg = String::new();
-    draw(
-        &mut svg,
-        chart,
-        (x_max.max(20.0) * 1.2, y_max * 1.1),
-        &base,
-        &candidate,
-    )
-    .map_err(ChartError::Draw)?;
-    Ok(svg)
-}
-
-fn draw(
-    svg: &mut String,
-    chart: &PercentileChart,
-    (x_max, y_max): (f64, f64),
-    base: &[(f64, f64)],
-    candidate: &[(f64, f64)],
-) -> Result<(), String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let root = SVGBackend::with_string(svg, (chart.width, chart.height)).into_drawing_area();
-    root.fill(&WHITE).map_err(|x| e(&x))?;
-    let mut c = ChartBuilder::on(&root)
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d((1.8f64..x_max).log_scale(), 0.0f64..y_max)
-        .map_err(|x| e(&x))?;
-    c.configure_mesh()
-        .x_desc("percentile")
-        .y_desc("latency (ms)")
-        .x_label_formatter(&|x| percentile_label(*x))
-        .y_label_formatter(&|y| format!("{y:.1}"))
-        .draw()
-        .map_err(|x| e(&x))?;
-    for (points, color, label) in [
-        (base, BASE_COLOR, "base"),
-        (candidate, CANDIDATE_COLOR, "candidate"),
-    ] {
-        c.draw_series(LineSeries::new(
-            points.iter().copied(),
-            color.stroke_width(2),
-        ))
-        .map_err(|x| e(&x))?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-    }
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .border_style(BLACK.mix(0.4))
-        .background_style(WHITE.mix(0.9))
-        .draw()
-        .map_err(|x| e(&x))?;
-    root.present().map_err(|x| e(&x))
+    let frame = PlainFrame {
+        margin: 12,
+        x_label_area: 40,
+        y_label_area: 56,
+        x_desc: Some("percentile"),
+        y_desc: Some("latency (ms)"),
+        x_format: Some(&|x| percentile_label(*x)),
+        y_format: Some(&|y| format!("{y:.1}")),
+        ..PlainFrame::default()
+    };
+    let size = ChartSize {
+        width: chart.width,
+        height: chart.height,
+    };
+    let (x_max, y_max) = (x_max.max(20.0) * 1.2, y_max * 1.1);
+    canvas::svg(size, ChartError::Draw, |root| {
+        let mut c = canvas::plain_chart(root, &frame, (1.8f64..x_max).log_scale(), 0.0f64..y_max)
+            .map_err(ChartError::Draw)?;
+        for (points, color, label) in [
+            (&base, BASE_COLOR, "base"),
+            (&candidate, CANDIDATE_COLOR, "candidate"),
+        ] {
+            c.draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            ))
+            .map_err(|e| ChartError::Draw(e.to_string()))?
+            .label(label)
+            .legend(legend_mark(color));
+        }
+        series_legend(&mut c, SeriesLabelPosition::UpperLeft).map_err(ChartError::Draw)
+    })
 }
 
 /// `x = 1/(1−p)` as a percentile label: 2 → `p50`, 10 → `p90`, 1000 → `p99.9`.

@@ -8,6 +8,9 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod in_process;
+pub mod process;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -174,6 +177,13 @@ pub fn run_loadlab<S: AsRef<std::ffi::OsStr>>(
 /// Writes `text` to `dir/scenario.toml` and returns its path.
 pub fn write_scenario(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.toml");
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    path
+}
+
+/// Writes `text` to `dir/name` and returns its path.
+pub fn write_scenario_as(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     path
 }

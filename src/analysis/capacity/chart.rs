@@ -4,6 +4,8 @@
 use super::error::CapacityError;
 use super::figures::target_steps;
 use super::step::StepRecord;
+use crate::report::charts::canvas::{self, legend_mark, series_legend, PlainFrame};
+use crate::report::charts::ChartSize;
 use plotters::prelude::*;
 
 /// What the chart shows.
@@ -32,54 +34,50 @@ pub fn latency_vs_throughput(c: &LatencyChart<'_>) -> Result<String, CapacityErr
     let y_min = ys.clone().fold(f64::INFINITY, f64::min).max(0.01) / 1.5;
     let y_max = ys.fold(1.0, f64::max) * 1.5;
     let y_min = if y_min.is_finite() { y_min } else { 0.1 };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (860, 440)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(&e))?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption("Latency vs throughput", ("sans-serif", 18))
-            .margin(14)
-            .x_label_area_size(42)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0f64..x_max, (y_min..y_max).log_scale())
-            .map_err(|e| err(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc("achieved throughput (req/s)")
-            .y_desc("latency (ms, log scale)")
-            .draw()
-            .map_err(|e| err(&e))?;
-        for (name, points, color) in [("p50", &p50, BLUE), ("p99", &p99, RED)] {
-            chart
-                .draw_series(LineSeries::new(
-                    points.iter().copied(),
-                    color.stroke_width(2),
-                ))
-                .map_err(|e| err(&e))?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
-            chart
-                .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(|e| err(&e))?;
-        }
-        if let Some(limit) = c.p99_limit_ms {
-            let grey = RGBColor(120, 120, 120);
-            chart
-                .draw_series(LineSeries::new([(0.0, limit), (x_max, limit)], grey))
-                .map_err(|e| err(&e))?
-                .label(format!("SLO p99 < {limit} ms"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
-        root.present().map_err(|e| err(&e))?;
-    }
-    Ok(svg)
+    let frame = PlainFrame {
+        caption: Some(("Latency vs throughput", 18)),
+        margin: 14,
+        x_label_area: 42,
+        y_label_area: 64,
+        x_desc: Some("achieved throughput (req/s)"),
+        y_desc: Some("latency (ms, log scale)"),
+        ..PlainFrame::default()
+    };
+    let size = ChartSize {
+        width: 860,
+        height: 440,
+    };
+    canvas::svg(
+        size,
+        |e| err(&e),
+        |root| {
+            let mut chart =
+                canvas::plain_chart(root, &frame, 0f64..x_max, (y_min..y_max).log_scale())
+                    .map_err(|e| err(&e))?;
+            for (name, points, color) in [("p50", &p50, BLUE), ("p99", &p99, RED)] {
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        color.stroke_width(2),
+                    ))
+                    .map_err(|e| err(&e))?
+                    .label(name)
+                    .legend(legend_mark(color));
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                    .map_err(|e| err(&e))?;
+            }
+            if let Some(limit) = c.p99_limit_ms {
+                let grey = RGBColor(120, 120, 120);
+                chart
+                    .draw_series(LineSeries::new([(0.0, limit), (x_max, limit)], grey))
+                    .map_err(|e| err(&e))?
+                    .label(format!("SLO p99 < {limit} ms"))
+                    .legend(legend_mark(grey));
+            }
+            series_legend(&mut chart, SeriesLabelPosition::UpperLeft).map_err(|e| err(&e))
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Chart (c): requests in flight (maximum per second, against the cap when it comes close)
 //! above the generator's scheduler lag (maximum per second) — the generator's own health.
 
-use super::axes::{axis_micros, axis_number, count_axis, format_time, linear_axis, time_axis};
-use super::frame::{self, ChartSize, OrChart, StageBand, CYAN_, PURPLE_, RED_};
+use super::axes::{axis_micros, axis_number, count_axis, linear_axis};
+use super::frame::{self, ChartSize, OrChart, StageBand, TimePanel, CYAN_, PURPLE_, RED_};
 use crate::report::ReportError;
 use plotters::prelude::*;
 
@@ -47,13 +47,7 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         .map(|s| finite(s.lag_max_us))
         .fold(0.0, f64::max);
     let window = frame::window(args.window_s);
-    let last = args
-        .seconds
-        .iter()
-        .map(|s| s.t + window)
-        .fold(0.0, f64::max);
-    let duration = args.duration_s.max(last);
-    let x = time_axis(duration);
+    let duration = frame::time_extent(args.duration_s, window, args.seconds.iter().map(|s| s.t));
     let y_in_flight = count_axis(in_flight_max.max(cap.unwrap_or(0.0)));
     let y_lag = linear_axis(lag_max.max(100.0));
     let mut legend = vec![
@@ -67,18 +61,16 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         let area = frame::legend(NAME, root, &legend)?;
         let height = area.dim_in_pixel().1;
         let (top, bottom) = area.split_vertically(height / 2);
-        let time = |t: &f64| format_time(*t, duration);
 
-        let mut chart = frame::build(NAME, &top, &x, &y_in_flight)?;
-        frame::stage_bands(NAME, &mut chart, args.stages, &y_in_flight)?;
-        frame::mesh(
-            NAME,
-            &mut chart,
-            &time,
-            &|v| axis_number(*v),
-            "",
-            "in flight",
-        )?;
+        let panel = TimePanel {
+            duration_s: duration,
+            stages: args.stages,
+            x_desc: "",
+            y: &y_in_flight,
+            y_format: &|v| axis_number(*v),
+            y_desc: "in flight",
+        };
+        let mut chart = frame::time_panel(NAME, &top, &panel)?;
         if let Some(cap) = cap {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -97,16 +89,14 @@ pub fn concurrency(args: &Concurrency<'_>) -> Result<String, ReportError> {
         frame::gapped_line(NAME, &mut chart, &points, PURPLE_, 2)?;
         frame::stage_labels(NAME, &mut chart, args.stages, &y_in_flight)?;
 
-        let mut chart = frame::build(NAME, &bottom, &x, &y_lag)?;
-        frame::stage_bands(NAME, &mut chart, args.stages, &y_lag)?;
-        frame::mesh(
-            NAME,
-            &mut chart,
-            &time,
-            &|v| axis_micros(*v),
-            "time since start",
-            "scheduler lag",
-        )?;
+        let panel = TimePanel {
+            x_desc: "time since start",
+            y: &y_lag,
+            y_format: &|v| axis_micros(*v),
+            y_desc: "scheduler lag",
+            ..panel
+        };
+        let mut chart = frame::time_panel(NAME, &bottom, &panel)?;
         let points: Vec<_> = args
             .seconds
             .iter()

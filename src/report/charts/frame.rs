@@ -1,10 +1,10 @@
 //! The look every chart shares: the SVG canvas, fonts and colours, the legend strip, the mesh,
 //! stage bands on time axes, "no data" frames, and line drawing that tolerates gaps.
 
-use super::axes::Axis;
+use super::axes::{format_time, time_axis, Axis};
+use super::canvas;
 use crate::report::ReportError;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -114,7 +114,7 @@ impl Ranged for Ticked {
 
 pub(crate) type Coord = Cartesian2d<Ticked, Ticked>;
 pub(crate) type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Coord>;
-pub(crate) type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
+pub(crate) use super::canvas::Area;
 
 /// Maps plotters' errors (which only display) into [`ReportError::Chart`].
 pub(crate) trait OrChart<T> {
@@ -136,14 +136,8 @@ pub(crate) fn render_svg(
     size: ChartSize,
     draw: impl FnOnce(&Area<'_>) -> Result<(), ReportError>,
 ) -> Result<String, ReportError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (size.width, size.height)).into_drawing_area();
-        root.fill(&WHITE).or_chart(chart)?;
-        draw(&root)?;
-        root.present().or_chart(chart)?;
-    }
-    Ok(svg)
+    let error = |reason| ReportError::Chart { chart, reason };
+    canvas::svg(size, error, draw)
 }
 
 /// Seconds a time-series point covers: `window_s` when it is a sensible number, else 1.
@@ -229,6 +223,44 @@ pub(crate) fn mesh(
         .y_desc(y_desc)
         .draw()
         .or_chart(chart_name)
+}
+
+/// A panel over the run's time: what it covers, and its y axis.
+pub(crate) struct TimePanel<'a> {
+    pub duration_s: f64,
+    pub stages: &'a [StageBand],
+    /// Title of the time axis (empty on a panel drawn above another).
+    pub x_desc: &'a str,
+    pub y: &'a Axis,
+    pub y_format: &'a dyn Fn(&f64) -> String,
+    pub y_desc: &'a str,
+}
+
+/// The chart of a time panel on `area`: built, stage bands shaded, grid and axes drawn. The
+/// caller draws its lines, then [`stage_labels`] on top.
+pub(crate) fn time_panel<'a, 'b>(
+    chart_name: &'static str,
+    area: &'a Area<'b>,
+    panel: &TimePanel<'_>,
+) -> Result<Chart<'a, 'b>, ReportError> {
+    let duration = panel.duration_s;
+    let mut chart = build(chart_name, area, &time_axis(duration), panel.y)?;
+    stage_bands(chart_name, &mut chart, panel.stages, panel.y)?;
+    mesh(
+        chart_name,
+        &mut chart,
+        &|t| format_time(*t, duration),
+        panel.y_format,
+        panel.x_desc,
+        panel.y_desc,
+    )?;
+    Ok(chart)
+}
+
+/// Where a timeline's x axis ends: the run's duration, or the end of the last window of
+/// `window` seconds starting at `starts` when that is later.
+pub(crate) fn time_extent(duration_s: f64, window: f64, starts: impl Iterator<Item = f64>) -> f64 {
+    duration_s.max(starts.map(|t| t + window).fold(0.0, f64::max))
 }
 
 /// Shades every other stage, tints warm-up periods, and draws stage boundaries.

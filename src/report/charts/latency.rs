@@ -1,8 +1,8 @@
 //! Chart (a): latency percentiles of successful requests, second by second (p50, p90, p99
 //! and max, log scale), over the stage bands.
 
-use super::axes::{axis_micros, format_time, log_micros_axis, log_us, time_axis};
-use super::frame::{self, ChartSize, StageBand, AMBER_, BLUE_, GREEN_, RED_};
+use super::axes::{axis_micros, log_micros_axis, log_us};
+use super::frame::{self, ChartSize, StageBand, TimePanel, AMBER_, BLUE_, GREEN_, RED_};
 use crate::report::ReportError;
 
 const NAME: &str = "latency over time";
@@ -39,13 +39,7 @@ pub fn latency_over_time(args: &LatencyOverTime<'_>) -> Result<String, ReportErr
         return frame::no_data(NAME, args.size, "no successful requests to show");
     };
     let window = frame::window(args.window_s);
-    let last = args
-        .seconds
-        .iter()
-        .map(|s| s.t + window)
-        .fold(0.0, f64::max);
-    let duration = args.duration_s.max(last);
-    let x = time_axis(duration);
+    let duration = frame::time_extent(args.duration_s, window, args.seconds.iter().map(|s| s.t));
     let y = log_micros_axis(min, max);
     let lines = [
         (
@@ -61,16 +55,15 @@ pub fn latency_over_time(args: &LatencyOverTime<'_>) -> Result<String, ReportErr
     frame::render_svg(NAME, args.size, |root| {
         let legend: Vec<_> = lines.iter().map(|l| (l.0.to_string(), l.1)).collect();
         let area = frame::legend(NAME, root, &legend)?;
-        let mut chart = frame::build(NAME, &area, &x, &y)?;
-        frame::stage_bands(NAME, &mut chart, args.stages, &y)?;
-        frame::mesh(
-            NAME,
-            &mut chart,
-            &|t| format_time(*t, duration),
-            &|v| axis_micros(10f64.powf(*v)),
-            "time since start (by intended start)",
-            "latency (log scale)",
-        )?;
+        let panel = TimePanel {
+            duration_s: duration,
+            stages: args.stages,
+            x_desc: "time since start (by intended start)",
+            y: &y,
+            y_format: &|v| axis_micros(10f64.powf(*v)),
+            y_desc: "latency (log scale)",
+        };
+        let mut chart = frame::time_panel(NAME, &area, &panel)?;
         for (_, color, width, value) in lines.iter().rev() {
             let points: Vec<_> = args
                 .seconds

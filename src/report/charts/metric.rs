@@ -1,8 +1,8 @@
 //! Chart (e): one target metric over the run (a gauge's values or a counter's per-second
 //! rate), one line per label set, over the stage bands.
 
-use super::axes::{axis_number, format_time, span_axis, time_axis};
-use super::frame::{self, ChartSize, StageBand, PALETTE};
+use super::axes::{axis_number, span_axis};
+use super::frame::{self, ChartSize, StageBand, TimePanel, PALETTE};
 use crate::report::ReportError;
 
 const NAME: &str = "target metric";
@@ -40,7 +40,6 @@ pub fn metric_chart(args: &MetricChart<'_>) -> Result<String, ReportError> {
     };
     let last = finite().map(|p| p[0]).fold(0.0, f64::max);
     let duration = args.duration_s.max(last);
-    let x = time_axis(duration);
     let y = span_axis(min, max);
     let legend: Vec<_> = lines
         .iter()
@@ -49,16 +48,15 @@ pub fn metric_chart(args: &MetricChart<'_>) -> Result<String, ReportError> {
         .collect();
     frame::render_svg(NAME, args.size, |root| {
         let area = frame::legend(NAME, root, &legend)?;
-        let mut chart = frame::build(NAME, &area, &x, &y)?;
-        frame::stage_bands(NAME, &mut chart, args.stages, &y)?;
-        frame::mesh(
-            NAME,
-            &mut chart,
-            &|t| format_time(*t, duration),
-            &|v| axis_number(*v),
-            "time since start",
-            args.unit,
-        )?;
+        let panel = TimePanel {
+            duration_s: duration,
+            stages: args.stages,
+            x_desc: "time since start",
+            y: &y,
+            y_format: &|v| axis_number(*v),
+            y_desc: args.unit,
+        };
+        let mut chart = frame::time_panel(NAME, &area, &panel)?;
         for (line, color) in lines.iter().zip(PALETTE) {
             let points: Vec<_> = line
                 .points

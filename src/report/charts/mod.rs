@@ -4,6 +4,7 @@
 //! data (a "no data" frame), a single point, and hour-long timelines.
 
 mod axes;
+pub mod canvas;
 mod concurrency;
 pub mod data;
 mod distribution;

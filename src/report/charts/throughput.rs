@@ -1,8 +1,8 @@
 //! Chart (b): requests completed per second (by completion time), with errors and dropped
 //! arrivals per second (by intended start) on the same scale.
 
-use super::axes::{axis_number, count_axis, format_time, time_axis};
-use super::frame::{self, ChartSize, OrChart, StageBand, AMBER_, BLUE_, RED_};
+use super::axes::{axis_number, count_axis};
+use super::frame::{self, ChartSize, OrChart, StageBand, TimePanel, AMBER_, BLUE_, RED_};
 use crate::report::ReportError;
 use plotters::prelude::*;
 
@@ -40,13 +40,7 @@ pub fn throughput(args: &Throughput<'_>) -> Result<String, ReportError> {
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let window = frame::window(args.window_s);
-    let last = args
-        .seconds
-        .iter()
-        .map(|s| s.t + window)
-        .fold(0.0, f64::max);
-    let duration = args.duration_s.max(last);
-    let x = time_axis(duration);
+    let duration = frame::time_extent(args.duration_s, window, args.seconds.iter().map(|s| s.t));
     let y = count_axis(max);
     let legend = [
         ("completed/s".to_string(), BLUE_),
@@ -55,16 +49,15 @@ pub fn throughput(args: &Throughput<'_>) -> Result<String, ReportError> {
     ];
     frame::render_svg(NAME, args.size, |root| {
         let area = frame::legend(NAME, root, &legend)?;
-        let mut chart = frame::build(NAME, &area, &x, &y)?;
-        frame::stage_bands(NAME, &mut chart, args.stages, &y)?;
-        frame::mesh(
-            NAME,
-            &mut chart,
-            &|t| format_time(*t, duration),
-            &|v| axis_number(*v),
-            "time since start",
-            "requests per second",
-        )?;
+        let panel = TimePanel {
+            duration_s: duration,
+            stages: args.stages,
+            x_desc: "time since start",
+            y: &y,
+            y_format: &|v| axis_number(*v),
+            y_desc: "requests per second",
+        };
+        let mut chart = frame::time_panel(NAME, &area, &panel)?;
         let point =
             |s: &RateSecond, v: f64| (s.t + window / 2.0, if v.is_finite() { v } else { 0.0 });
         if args.seconds.len() > 1 {

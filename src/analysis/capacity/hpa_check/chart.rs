@@ -5,8 +5,9 @@
 use super::super::error::CapacityError;
 use super::ActualOverlay;
 use crate::analysis::hpa::SimOutput;
+use crate::report::charts::canvas::{self, legend_mark, series_legend, Area, PlainFrame};
+use crate::report::charts::ChartSize;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// What the chart shows.
@@ -27,8 +28,6 @@ fn within(series: &[[f64; 2]], t_max: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-
 fn err(e: impl std::fmt::Display) -> CapacityError {
     CapacityError::Chart {
         chart: "HPA timeline",
@@ -38,18 +37,29 @@ fn err(e: impl std::fmt::Display) -> CapacityError {
 
 /// Renders the chart as an SVG document.
 pub fn hpa_timeline(c: &TimelineChart<'_>) -> Result<String, CapacityError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 720)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let size = ChartSize {
+        width: 900,
+        height: 720,
+    };
+    canvas::svg(size, err, |root| {
         let panels = root.split_evenly((3, 1));
         let t_max = c.sim.timeline.len().max(1) as f64;
         replicas(&panels[0], c, t_max)?;
         utilization(&panels[1], c, t_max)?;
-        latency(&panels[2], c, t_max)?;
-        root.present().map_err(err)?;
+        latency(&panels[2], c, t_max)
+    })
+}
+
+/// A panel of the timeline: `caption` above, time along x.
+fn panel(caption: &str) -> PlainFrame<'_> {
+    PlainFrame {
+        caption: Some((caption, 16)),
+        margin: 8,
+        x_label_area: 30,
+        y_label_area: 50,
+        x_desc: Some("time (s)"),
+        ..PlainFrame::default()
     }
-    Ok(svg)
 }
 
 fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -61,18 +71,8 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
         .chain(actual.iter().flatten().map(|p| p.1))
         .fold(1.0, f64::max)
         + 1.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Replicas", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart =
+        canvas::plain_chart(area, &panel("Replicas"), 0f64..t_max, 0f64..y_max).map_err(err)?;
     let series = [
         (
             "ready",
@@ -94,18 +94,18 @@ fn replicas(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Ca
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(err)?
             .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+            .legend(legend_mark(color));
     }
     if let Some(points) = actual {
         overlay(&mut chart, points, true, "actual (recorded)")?;
     }
-    legend(&mut chart)
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
 
 /// A recorded series: a black line with a dot at each point; `steps` holds each value until
 /// the next point (a count), else the points are joined straight.
-fn overlay<'a>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+fn overlay(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     points: Vec<(f64, f64)>,
     steps: bool,
     label: &str,
@@ -126,7 +126,7 @@ fn overlay<'a>(
         .draw_series(LineSeries::new(line, BLACK.stroke_width(2)))
         .map_err(err)?
         .label(label)
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK));
+        .legend(legend_mark(BLACK));
     chart
         .draw_series(
             points
@@ -154,35 +154,30 @@ fn utilization(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(),
         .map(|p| p.1)
         .fold(f64::from(c.target_pct), f64::max)
         * 1.15;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Per-pod CPU utilization (% of request)", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, 0f64..y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart = canvas::plain_chart(
+        area,
+        &panel("Per-pod CPU utilization (% of request)"),
+        0f64..t_max,
+        0f64..y_max,
+    )
+    .map_err(err)?;
     let green = RGBColor(20, 130, 60);
     chart
         .draw_series(LineSeries::new(points, green.stroke_width(2)))
         .map_err(err)?
         .label("utilization")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], green));
+        .legend(legend_mark(green));
     let target = f64::from(c.target_pct);
     let grey = RGBColor(120, 120, 120);
     chart
         .draw_series(LineSeries::new([(0.0, target), (t_max, target)], grey))
         .map_err(err)?
         .label(format!("target {}%", c.target_pct))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
+        .legend(legend_mark(grey));
     if let Some(points) = actual {
         overlay(&mut chart, points, false, "actual (recorded CPU)")?;
     }
-    legend(&mut chart)
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
 
 fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), CapacityError> {
@@ -194,18 +189,13 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .collect();
     let y_min = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::min) / 2.0;
     let y_max = points.iter().map(|p| p.1).fold(c.slo_p99_ms, f64::max) * 2.0;
-    let mut chart = ChartBuilder::on(area)
-        .caption("Predicted p99 (ms, log scale)", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..t_max, (y_min..y_max).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("time (s)")
-        .draw()
-        .map_err(err)?;
+    let mut chart = canvas::plain_chart(
+        area,
+        &panel("Predicted p99 (ms, log scale)"),
+        0f64..t_max,
+        (y_min..y_max).log_scale(),
+    )
+    .map_err(err)?;
     let shade = RGBColor(220, 40, 40).mix(0.15);
     chart
         .draw_series(c.sim.breaches.iter().map(|b| {
@@ -220,7 +210,7 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         .draw_series(LineSeries::new(points, red.stroke_width(2)))
         .map_err(err)?
         .label("p99")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], red));
+        .legend(legend_mark(red));
     let grey = RGBColor(120, 120, 120);
     chart
         .draw_series(LineSeries::new(
@@ -229,22 +219,6 @@ fn latency(area: &Area<'_>, c: &TimelineChart<'_>, t_max: f64) -> Result<(), Cap
         ))
         .map_err(err)?
         .label(format!("SLO {} ms", c.slo_p99_ms))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], grey));
-    legend(&mut chart)
-}
-
-fn legend<'a, X, Y>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-) -> Result<(), CapacityError>
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)
+        .legend(legend_mark(grey));
+    series_legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(err)
 }
