@@ -129,8 +129,8 @@ pub struct HpaArgs {
     pub traffic: Option<PathBuf>,
     /// A run directory (or its result.json) whose `[metrics.queries]` recorded the real HPA's
     /// `replicas` (and `cpu`) from Prometheus: overlaid on the prediction, which starts from
-    /// the recorded replicas.
-    #[arg(long, value_name = "RUN_DIR")]
+    /// the recorded replicas. `--run` is the same flag.
+    #[arg(long, visible_alias = "run", value_name = "RUN_DIR")]
     pub actual: Option<PathBuf>,
     /// The objective: its p99 term is what the simulation checks.
     #[arg(long, value_name = "SLO", value_parser = parse_slo)]
