@@ -64,20 +64,20 @@ def micros(text):
     return v * {"µs": 1, "us": 1, "ms": 1e3, "s": 1e6}[m.group(2)]
 
 
-def scenario(model):
-    path = os.path.join(work, f"{model}.toml")
+def scenario(model, send_ahead=None):
+    path = os.path.join(work, f"{model}-{send_ahead}.toml")
     load = (f'model = "closed"\n[[load.stage]]\nname = "run"\nduration = "{DURATION}s"\nusers = 50\n'
             if model == "closed" else
-            f'model = "open"\n[[load.stage]]\nname = "run"\nduration = "{DURATION}s"\nrate = {RATE}\n')
+            f'model = "open"\n' + (f'send_ahead = "{send_ahead}"\n' if send_ahead else '') + f'[[load.stage]]\nname = "run"\nduration = "{DURATION}s"\nrate = {RATE}\n')
     with open(path, "w") as f:
         f.write(f'name = "peers-{model}"\ntarget = "{URL}"\n[http]\nmax_in_flight = 50\n'
                 f'[[request]]\nname = "root"\npath = "/"\n[load]\n{load}')
     return path
 
 
-def loadlab(model):
+def loadlab(model, send_ahead=None):
     out_dir = os.path.join(work, f"ll-{model}-{time.time_ns()}")
-    _, cpu = timed([LOADLAB, "run", scenario(model), "--threads", "1", "--out", out_dir, "-q"])
+    _, cpu = timed([LOADLAB, "run", scenario(model, send_ahead), "--threads", "1", "--out", out_dir, "-q"])
     report = subprocess.run([LOADLAB, "report", out_dir], capture_output=True, text=True).stdout
     row = next(l.split() for l in report.splitlines() if l.strip().startswith("run "))
     result = json.load(open(os.path.join(out_dir, "result.json")))
@@ -109,7 +109,7 @@ def median(runs, key):
 
 def main():
     nginx = start_nginx()
-    runs = {k: [] for k in ["wrk", "oha", "loadlab", "oha-open", "loadlab-open"]}
+    runs = {k: [] for k in ["wrk", "oha", "loadlab", "oha-open", "loadlab-open", "loadlab-open-exact"]}
     try:
         for i in range(ROUNDS):
             runs["wrk"].append(wrk())
@@ -117,6 +117,7 @@ def main():
             runs["loadlab"].append(loadlab("closed"))
             runs["oha-open"].append(oha(RATE))
             runs["loadlab-open"].append(loadlab("open"))
+            runs["loadlab-open-exact"].append(loadlab("open", send_ahead="0s"))
             print(f"round {i + 1}/{ROUNDS}: " + ", ".join(f"{k} {v[-1]['rps']:.0f}/s {v[-1]['cpu_us']:.1f}µs" for k, v in runs.items()), flush=True)
     finally:
         nginx.terminate()
@@ -128,9 +129,10 @@ def main():
     print(f"  loadlab / wrk CPU per request: {ll / median(runs['wrk'], 'cpu_us'):.2f}x;"
           f" loadlab / oha: {ll / median(runs['oha'], 'cpu_us'):.2f}x")
     print(f"\nopen model at {RATE}/s                achieved/s   p50 µs   p99 µs  CPU µs/req")
-    for k in ["oha-open", "loadlab-open"]:
+    for k in ["oha-open", "loadlab-open", "loadlab-open-exact"]:
         print(f"  {k:<30} {median(runs[k], 'rps'):>9.1f} {median(runs[k], 'p50_us'):>8.0f} {median(runs[k], 'p99_us'):>8.0f}  {median(runs[k], 'cpu_us'):>9.2f}")
     print(f"  rate accuracy (loadlab): {abs(median(runs['loadlab-open'], 'rps') / RATE - 1) * 100:.3f}% off")
+    print("  (loadlab-open: default send_ahead = 200µs; loadlab-open-exact: send_ahead = 0s)")
 
 
 if __name__ == "__main__":
