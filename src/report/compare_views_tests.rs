@@ -65,8 +65,14 @@ fn html_is_self_contained_and_escaped() {
     assert!(!html.contains("<script"), "markup injected");
     assert!(!html.contains("alert(\""), "quote not escaped");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)"));
-    assert_eq!(html.matches("<div class=\"chart\"><svg").count(), 1);
-    assert!(html.contains("src=\"data:image/svg+xml;base64,"));
+    assert_eq!(
+        html.matches("<figure id=\"chart-percentiles-0\" class=\"chart\"><svg")
+            .count(),
+        1
+    );
+    assert!(html.contains(
+        "<figure id=\"chart-flame-diff\" class=\"flame\"><img alt=\"differential flame graph\" src=\"data:image/svg+xml;base64,"
+    ));
     assert!(html.contains("class=\"verdict regressed\""));
     for needle in ["http://", "https://"] {
         let external = html.match_indices(needle).filter(|(i, _)| {

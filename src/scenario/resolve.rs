@@ -76,6 +76,7 @@ fn resolve_with(r: &mut Resolver, raw: RawScenario, source: ScenarioSource) -> R
         thresholds,
         profile,
         metrics,
+        compare: super::compare_section::resolve_optional(raw.compare.as_ref(), &root)?,
         secrets,
     })
 }
