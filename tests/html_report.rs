@@ -188,3 +188,29 @@ fn report_re_renders_views_and_embeds_flame_graphs() {
     let ids = browser::figure_ids(&html);
     browser::assert_renders(&chromium, &page, &ids, 30_000);
 }
+
+/// The console check is not a rubber stamp: a page that sets a negative SVG width (what
+/// inferno's fluid-width script did inside the report's flame graph frame) is caught.
+#[test]
+fn the_console_check_catches_svg_attribute_errors() {
+    let Some(chromium) = browser::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("negative.html");
+    std::fs::write(
+        &page,
+        r#"<!DOCTYPE html><html><body><svg width="100" height="20"><rect id="r" width="10" height="10"/></svg>
+<script>document.getElementById("r").setAttribute("width", "-20");</script></body></html>"#,
+    )
+    .expect("write page");
+    let browsed = browser::browse(&chromium, &page, &["--dump-dom"]);
+    let messages = browser::console_messages(&browsed.log);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("attribute width: A negative value is not valid")),
+        "not caught; the log was:\n{}",
+        browsed.log
+    );
+}
