@@ -197,7 +197,8 @@ pub struct CompareArgs {
     pub base: PathBuf,
     /// The candidate run directory (or its result.json): "after".
     pub candidate: PathBuf,
-    /// Where to write compare-<base>-vs-<candidate>/ (index.html, comparison.md, comparison.json).
+    /// Where to write compare-<base>-vs-<candidate>/ (index.html, comparison.md, comparison.json,
+    /// comparison.junit.xml).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
     /// Tolerances, comma separated, e.g. `p99=10%,errors=0.5%` (metrics: p50, p90, p99,
@@ -216,7 +217,11 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N")]
     pub min_windows: Option<usize>,
     /// Views to produce, comma separated.
-    #[arg(long, value_delimiter = ',', default_value = "terminal,html,md,json")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "terminal,html,md,json,junit"
+    )]
     pub format: Vec<CompareFormat>,
 }
 
@@ -231,6 +236,8 @@ pub enum CompareFormat {
     Md,
     /// Write comparison.json.
     Json,
+    /// Write comparison.junit.xml (one test case per metric verdict; regressed = failure).
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]

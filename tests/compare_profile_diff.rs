@@ -87,7 +87,7 @@ fn run_against(bin: &Path, args: &[&str], scenario: &Path, out: &Path) {
     );
 }
 
-/// `loadlab compare base candidate --format json,html,md` → (exit code, comparison.json,
+/// `loadlab compare base candidate` with every view → (exit code, comparison.json,
 /// the compare directory, what it printed).
 fn compare(base: &Path, candidate: &Path, out: &Path) -> (i32, Value, PathBuf, String) {
     let (code, stdout, stderr) = support::run_loadlab(
@@ -98,7 +98,7 @@ fn compare(base: &Path, candidate: &Path, out: &Path) -> (i32, Value, PathBuf, S
             "--out".as_ref(),
             out.as_os_str(),
             "--format".as_ref(),
-            "terminal,json,html,md".as_ref(),
+            "terminal,json,html,md,junit".as_ref(),
         ],
         Duration::from_secs(60),
     );
@@ -171,6 +171,9 @@ fn switching_the_hot_path_off_is_the_top_cpu_per_request_improvement() {
         md.contains(HOT_FUNCTION),
         "comparison.md names the function"
     );
+    let junit = std::fs::read_to_string(dir.join("comparison.junit.xml")).expect("junit");
+    assert!(junit.contains(r#"<testcase name="(all) p50""#), "{junit}");
+    assert!(!junit.contains("<failure"), "nothing regressed: {junit}");
 
     // A near-idle candidate may give its profile no samples at all: zero CPU, still a diff,
     // but no differential flame graph can be drawn from it.

@@ -9,7 +9,7 @@ use crate::analysis::compare::{
 use crate::cli::{CompareArgs, CompareFormat};
 use crate::metrics::RunResult;
 use crate::redact::Redactor;
-use crate::report::{compare_html, compare_markdown, compare_terminal};
+use crate::report::{compare_html, compare_junit, compare_markdown, compare_terminal};
 use crate::run::output::{read_result, RunDir};
 use std::path::{Path, PathBuf};
 
@@ -72,6 +72,7 @@ fn write_views(dir: &Path, formats: &[CompareFormat], c: &Comparison) -> Result<
             CompareFormat::Terminal => None,
             CompareFormat::Html => Some(Ok(("index.html", compare_html::render(c)))),
             CompareFormat::Md => Some(Ok(("comparison.md", compare_markdown::render(c)))),
+            CompareFormat::Junit => Some(Ok(("comparison.junit.xml", compare_junit::render(c)))),
             CompareFormat::Json => Some(
                 serde_json::to_string_pretty(c)
                     .map(|json| ("comparison.json", json))

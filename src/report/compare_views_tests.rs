@@ -104,3 +104,32 @@ fn template_filling_is_one_pass() {
     );
     assert_eq!(out, "a {{y}} b 2 {{z");
 }
+
+#[test]
+fn junit_has_a_test_case_per_verdict_and_fails_on_regressions() {
+    let c = comparison(1.15, true);
+    assert!(c.counts.regressed > 0);
+    let xml = super::super::compare_junit::render(&c);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    let metrics = c.metrics().count();
+    assert_eq!(xml.matches("<testcase ").count(), metrics);
+    assert_eq!(
+        xml.matches("<failure type=\"Regressed\"").count(),
+        c.counts.regressed
+    );
+    assert_eq!(xml.matches("<skipped ").count(), c.counts.inconclusive);
+    assert!(xml.contains(&format!(
+        "<testsuites name=\"loadlab compare\" tests=\"{metrics}\" failures=\"{}\"",
+        c.counts.regressed
+    )));
+    assert!(xml.contains("<testsuite name=\"loadlab.compare.synthetic.steady\""));
+    assert!(xml.contains("<testcase name=\"(all) p99\""));
+    // Names from the runs are escaped: no markup, no broken attribute.
+    assert!(!xml.contains("<script"));
+    assert!(xml.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|"));
+    assert!(!xml.contains("|'"), "the apostrophe is escaped");
+    assert_eq!(xml.matches('<').count(), xml.matches('>').count());
+
+    let quiet = super::super::compare_junit::render(&comparison(1.0, false));
+    assert!(!quiet.contains("<failure"), "{quiet}");
+}
