@@ -128,6 +128,7 @@ fn hour_long_result() -> (RunResult, BTreeMap<String, String>) {
                     weight: 1,
                 })
                 .collect(),
+            compare: None,
         },
         run: RunInfo {
             started_at: "2025-01-01T00:00:00Z".into(),

@@ -207,16 +207,31 @@ pub struct CompareArgs {
     pub base: PathBuf,
     /// The candidate run directory (or its result.json): "after".
     pub candidate: PathBuf,
-    /// Where to write compare-<base>-vs-<candidate>/ (index.html, comparison.md, comparison.json).
+    /// Where to write compare-<base>-vs-<candidate>/ (index.html, comparison.md, comparison.json,
+    /// comparison.junit.xml).
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub out: PathBuf,
     /// Tolerances, comma separated, e.g. `p99=10%,errors=0.5%` (metrics: p50, p90, p99,
     /// p99.9, max, throughput, errors, cpu). Defaults: p50/p90 5%, p99 10%, p99.9/max 20%,
-    /// throughput 5%, cpu 10%, errors 0.5 percentage points.
+    /// throughput 5%, cpu 10%, errors 0.5 percentage points. Flags override the runs'
+    /// `[compare]` section (the candidate's, else the base's), which overrides the defaults.
     #[arg(long, value_name = "METRIC=N%", value_delimiter = ',')]
     pub tolerance: Vec<ToleranceSpec>,
+    /// Significance level of the rank test, between 0 and 1 (default 0.01).
+    #[arg(long, value_name = "P")]
+    pub alpha: Option<f64>,
+    /// Confidence of the bootstrap interval, between 0 and 1 (default 0.99).
+    #[arg(long, value_name = "C")]
+    pub confidence: Option<f64>,
+    /// Fewer measured seconds than this on a side make a verdict inconclusive (default 5).
+    #[arg(long, value_name = "N")]
+    pub min_windows: Option<usize>,
     /// Views to produce, comma separated.
-    #[arg(long, value_delimiter = ',', default_value = "terminal,html,md,json")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "terminal,html,md,json,junit"
+    )]
     pub format: Vec<CompareFormat>,
 }
 
@@ -231,6 +246,8 @@ pub enum CompareFormat {
     Md,
     /// Write comparison.json.
     Json,
+    /// Write comparison.junit.xml (one test case per metric verdict; regressed = failure).
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]

@@ -139,14 +139,20 @@ impl Harness {
 
     /// `loadlab compare base candidate`: the exit status and the parsed comparison.json.
     fn compare(&self, base: &Path, candidate: &Path) -> (i32, Value, String) {
+        self.compare_with(base, candidate, &[])
+    }
+
+    /// [`Harness::compare`] with extra flags.
+    fn compare_with(&self, base: &Path, candidate: &Path, flags: &[&str]) -> (i32, Value, String) {
         let reports = self.path("reports");
-        let args = [
+        let mut args = vec![
             "compare".as_ref(),
             base.as_os_str(),
             candidate.as_os_str(),
             "--out".as_ref(),
             reports.as_os_str(),
         ];
+        args.extend(flags.iter().map(std::ffi::OsStr::new));
         let (code, stdout, stderr) = self.exec(&args, Duration::from_secs(30));
         let label = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
         let dir = reports.join(format!("compare-{}-vs-{}", label(base), label(candidate)));
@@ -232,7 +238,36 @@ fn a_a_is_quiet_and_a_20_percent_slower_target_is_caught() {
     assert_eq!(verdict(&json, "p99"), "improved", "{out}");
     assert!(moved(&json, "regressed").is_empty(), "{out}");
 
+    a_compare_section_changes_the_verdict(&h, &a2, &b1);
     different_shapes_exit_2_saying_what_differs(&h, &a1);
+}
+
+/// Part of the test above: the regression a2 → b1 is judged with the candidate's
+/// `[compare]` section, as a run of a scenario with `[compare.tolerance] p50 = "500%"`,
+/// `p99 = "500%"` records it in result.json. Within those tolerances p50 and p99 are
+/// unchanged and compare exits 0; a `--tolerance` flag overrides the section again.
+fn a_compare_section_changes_the_verdict(h: &Harness, base: &Path, slow: &Path) {
+    let text = std::fs::read_to_string(slow.join("result.json")).expect("result.json");
+    let mut result: Value = serde_json::from_str(&text).expect("valid JSON");
+    result["scenario"]["compare"] = serde_json::json!({
+        "tolerances": {"p50": 5.0, "p90": 5.0, "p99": 5.0, "p99.9": 5.0, "max": 5.0}
+    });
+    let lenient = h.path("lenient");
+    std::fs::create_dir_all(&lenient).expect("dir");
+    std::fs::write(lenient.join("result.json"), result.to_string()).expect("write");
+
+    let (code, json, out) = h.compare(base, &lenient);
+    assert_eq!(code, 0, "a 500% tolerance forgives a 20% regression: {out}");
+    assert_eq!(verdict(&json, "p50"), "unchanged", "{out}");
+    assert_eq!(verdict(&json, "p99"), "unchanged", "{out}");
+    assert!(moved(&json, "regressed").is_empty(), "{out}");
+    assert_eq!(json["settings"]["tolerances"]["p99"], 5.0);
+    assert_eq!(json["settings"]["scenario_section"], "candidate");
+
+    let (code, json, out) = h.compare_with(base, &lenient, &["--tolerance", "p99=10%"]);
+    assert_eq!(code, 1, "the flag overrides the section: {out}");
+    assert_eq!(verdict(&json, "p99"), "regressed", "{out}");
+    assert_eq!(verdict(&json, "p50"), "unchanged", "{out}");
 }
 
 /// Part of the test above (one test, so no two runs ever share the CPUs).

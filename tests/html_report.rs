@@ -1,16 +1,18 @@
 //! End to end: `loadlab run` against the built-in demo target writes `index.html`, which
 //! headless Chromium opens from disk — every chart in the DOM, a screenshot that is not blank,
-//! no script errors — and in which nothing the scenario or the target controls became markup.
+//! no console messages — and in which nothing the scenario or the target controls became markup.
 //!
 //! Chromium is Debian's `chromium` (`/usr/bin/chromium`, or `$CHROMIUM`). Without it the browser
 //! checks fail when `CI=true` and are skipped with a notice otherwise. Every child process runs
 //! under a timeout.
 
-use std::io::Read;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::browser;
 
 const CHART_IDS: [&str; 4] = [
     "chart-latency",
@@ -18,45 +20,6 @@ const CHART_IDS: [&str; 4] = [
     "chart-concurrency",
     "chart-distribution",
 ];
-
-/// Runs `cmd` to completion or kills it after `limit`; stdout and stderr are collected.
-fn run_bounded(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = out.read_to_end(&mut buf);
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = err.read_to_end(&mut buf);
-        buf
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for child") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out_reader.join().unwrap_or_default(),
-        stderr: err_reader.join().unwrap_or_default(),
-    }
-}
 
 fn loadlab() -> Command {
     Command::new(env!("CARGO_BIN_EXE_loadlab"))
@@ -111,88 +74,20 @@ rate = "200/s"
         )
         .expect("write scenario");
         let out_dir = root.join("run");
-        let output = run_bounded(
-            loadlab()
-                .arg("run")
-                .arg(&scenario)
-                .arg("--out")
-                .arg(&out_dir)
-                .arg("--quiet"),
-            Duration::from_secs(90),
-        );
-        assert!(
-            output.status.success(),
-            "loadlab run failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let mut cmd = loadlab();
+        cmd.arg("run")
+            .arg(&scenario)
+            .arg("--out")
+            .arg(&out_dir)
+            .arg("--quiet");
+        let (code, _, stderr) = support::run_bounded(cmd, Duration::from_secs(90));
+        assert_eq!(code, 0, "loadlab run failed: {stderr}");
         out_dir
     })
 }
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.exists() {
-        return Some(path);
-    }
-    let message = format!(
-        "headless Chromium not found at {} (install Debian's `chromium`, or set CHROMIUM)",
-        path.display()
-    );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{message}: the browser checks cannot be skipped in CI");
-    }
-    eprintln!("notice: {message}; skipping the browser checks");
-    None
-}
-
-/// Runs headless Chromium on `page` with `args`, logging the console to stderr.
-fn browse(chromium: &Path, page: &Path, args: &[&str]) -> Output {
-    let profile = tempfile::tempdir().expect("profile dir");
-    let url = format!("file://{}", page.display());
-    let output = run_bounded(
-        Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--enable-logging=stderr",
-                "--v=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(args)
-            .arg(url),
-        Duration::from_secs(90),
-    );
-    assert!(
-        output.status.success(),
-        "chromium failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Fails on script errors the page (or a frame in it) logged to the console.
-fn assert_no_script_errors(output: &Output) {
-    let log = String::from_utf8_lossy(&output.stderr);
-    let errors: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains("Uncaught") || l.contains("SyntaxError"))
-        .collect();
-    assert!(errors.is_empty(), "console errors:\n{}", errors.join("\n"));
 }
 
 #[test]
@@ -207,45 +102,14 @@ fn the_run_report_renders_in_chromium() {
             "index.html lacks {id}"
         );
     }
-    let Some(chromium) = chromium() else { return };
-
-    let dom = browse(&chromium, &html_path, &["--dump-dom"]);
-    assert_no_script_errors(&dom);
-    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    let Some(chromium) = browser::chromium() else {
+        return;
+    };
+    let ids = browser::figure_ids(&html);
     for id in CHART_IDS {
-        let start = dom_text
-            .find(&format!(r#"id="{id}""#))
-            .unwrap_or_else(|| panic!("the DOM lacks figure {id}"));
-        let figure = &dom_text[start..];
-        let figure = &figure[..figure.find("</figure>").expect("figure closes")];
-        assert!(
-            figure.contains("<svg"),
-            "figure {id} has no <svg> in the DOM"
-        );
-        assert!(!figure.contains("chart-error"), "chart {id} failed to draw");
+        assert!(ids.iter().any(|i| i == id), "{id} is not a figure: {ids:?}");
     }
-
-    let png = dir.join("screenshot.png");
-    let shot = browse(
-        &chromium,
-        &html_path,
-        &[
-            &format!("--screenshot={}", png.display()),
-            "--window-size=1280,2000",
-        ],
-    );
-    assert_no_script_errors(&shot);
-    let bytes = std::fs::read(&png).expect("screenshot written");
-    assert!(
-        bytes.len() > 30_000,
-        "screenshot only {} bytes",
-        bytes.len()
-    );
-    let distinct = distinct_pixel_bytes(&bytes);
-    assert!(
-        distinct > 32,
-        "screenshot looks blank ({distinct} distinct byte values)"
-    );
+    browser::assert_renders(&chromium, &html_path, &ids, 30_000);
 }
 
 #[test]
@@ -289,61 +153,64 @@ fn report_re_renders_views_and_embeds_flame_graphs() {
     }]});
     std::fs::write(dir.path().join("result.json"), result.to_string()).expect("write result");
 
-    let output = run_bounded(
-        loadlab()
-            .arg("report")
-            .arg(dir.path())
-            .arg("--format")
-            .arg("html,md,junit,json,terminal"),
-        Duration::from_secs(60),
-    );
-    assert!(
-        output.status.success(),
-        "loadlab report failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut cmd = loadlab();
+    cmd.arg("report")
+        .arg(dir.path())
+        .arg("--format")
+        .arg("html,md,junit,json,terminal");
+    let (code, stdout, stderr) = support::run_bounded(cmd, Duration::from_secs(60));
+    assert_eq!(code, 0, "loadlab report failed: {stderr}");
     for file in ["index.html", "summary.md", "junit.xml", "result.json"] {
         assert!(
             dir.path().join(file).exists(),
             "report did not write {file}"
         );
     }
-    assert!(String::from_utf8_lossy(&output.stdout).contains("steady"));
+    assert!(stdout.contains("steady"));
     let junit = read(&dir.path().join("junit.xml"));
     assert!(junit.contains(r#"<testcase name="steady:fast.p99 &lt; 2s""#));
     let html = read(&dir.path().join("index.html"));
     assert!(html.contains(r#"sandbox="allow-scripts" src="data:image/svg+xml;base64,"#));
 
-    let Some(chromium) = chromium() else { return };
-    let dom = browse(
+    // The flame graph's own script runs in its sandboxed frame: it must log nothing (a fluid
+    // width once set a negative `width` there, which Chromium reports on the console).
+    let Some(chromium) = browser::chromium() else {
+        return;
+    };
+    let page = dir.path().join("index.html");
+    let dom = browser::browse(
         &chromium,
-        &dir.path().join("index.html"),
+        &page,
         &["--dump-dom", "--virtual-time-budget=2000"],
     );
-    assert_no_script_errors(&dom);
-    let dom_text = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom_text.contains(r#"<iframe class="flame""#));
+    browser::assert_no_console_messages(&dom);
+    assert!(dom.stdout.contains(r#"<iframe class="flame""#));
+    let ids = browser::figure_ids(&html);
+    browser::assert_renders(&chromium, &page, &ids, 30_000);
 }
 
-/// Distinct byte values in a PNG's decompressed image data: a blank page has a handful.
-fn distinct_pixel_bytes(png: &[u8]) -> usize {
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
-    let mut idat = Vec::new();
-    let mut at = 8;
-    while at + 8 <= png.len() {
-        let len = u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes")) as usize;
-        let kind = &png[at + 4..at + 8];
-        let data = &png[at + 8..(at + 8 + len).min(png.len())];
-        if kind == b"IDAT" {
-            idat.extend_from_slice(data);
-        }
-        at += 12 + len;
-    }
-    let mut pixels = Vec::new();
-    flate2::read::ZlibDecoder::new(&idat[..])
-        .read_to_end(&mut pixels)
-        .expect("PNG image data inflates");
-    let mut seen = [false; 256];
-    pixels.iter().for_each(|b| seen[*b as usize] = true);
-    seen.iter().filter(|s| **s).count()
+/// The console check is not a rubber stamp: a page that sets a negative SVG width (what
+/// inferno's fluid-width script did inside the report's flame graph frame) is caught.
+#[test]
+fn the_console_check_catches_svg_attribute_errors() {
+    let Some(chromium) = browser::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("negative.html");
+    std::fs::write(
+        &page,
+        r#"<!DOCTYPE html><html><body><svg width="100" height="20"><rect id="r" width="10" height="10"/></svg>
+<script>document.getElementById("r").setAttribute("width", "-20");</script></body></html>"#,
+    )
+    .expect("write page");
+    let browsed = browser::browse(&chromium, &page, &["--dump-dom"]);
+    let messages = browser::console_messages(&browsed.log);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("attribute width: A negative value is not valid")),
+        "not caught; the log was:\n{}",
+        browsed.log
+    );
 }

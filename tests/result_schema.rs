@@ -70,6 +70,12 @@ stages = ["b"]
 [metrics]
 url = "/metrics"
 interval = "500ms"
+[compare]
+alpha = 0.05
+min_windows = 3
+[compare.tolerance]
+p99 = "15%"
+"p99.9" = "25%"
 "#,
     )
     .unwrap();
@@ -87,6 +93,11 @@ interval = "500ms"
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&outcome.result_path).unwrap()).unwrap();
     assert_valid(&json);
+    assert_eq!(
+        json["scenario"]["compare"],
+        serde_json::json!({"tolerances": {"p99": 0.15, "p99.9": 0.25}, "alpha": 0.05, "min_windows": 3}),
+        "the [compare] section travels with the run"
+    );
     assert!(
         json["probes"]["profiles"][0]["summary"]["top"].is_array(),
         "the profile is in the result"
@@ -111,6 +122,12 @@ interval = "500ms"
     assert!(
         !jsonschema::is_valid(&schema(), &broken),
         "unknown outcome classes are rejected"
+    );
+    let mut broken = json.clone();
+    broken["scenario"]["compare"]["tolerances"]["p98"] = serde_json::json!(0.1);
+    assert!(
+        !jsonschema::is_valid(&schema(), &broken),
+        "unknown compare metrics are rejected"
     );
     let mut broken = json;
     broken["run"]["status"] = serde_json::json!("finished");

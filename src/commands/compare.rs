@@ -3,10 +3,13 @@
 //! regression, 2 when the runs cannot be compared.
 
 use super::{exit, Failure};
-use crate::analysis::compare::{compare as compare_runs, CompareOptions, Comparison, Tolerances};
+use crate::analysis::compare::{
+    compare as compare_runs, scenario_settings, CompareOptions, Comparison,
+};
 use crate::cli::{CompareArgs, CompareFormat};
+use crate::metrics::RunResult;
 use crate::redact::Redactor;
-use crate::report::{compare_html, compare_markdown, compare_terminal};
+use crate::report::{compare_html, compare_junit, compare_markdown, compare_terminal};
 use crate::run::output::{read_result, RunDir};
 use std::path::{Path, PathBuf};
 
@@ -16,14 +19,10 @@ const REGRESSION: u8 = exit::THRESHOLD_FAILED;
 pub fn compare(args: CompareArgs) -> Result<u8, Failure> {
     let base = read_result(&args.base).map_err(Failure::bad_input)?;
     let candidate = read_result(&args.candidate).map_err(Failure::bad_input)?;
-    let opts = CompareOptions {
-        tolerances: Tolerances::with(&args.tolerance),
-        base_label: run_label(&args.base),
-        candidate_label: run_label(&args.candidate),
-        ..CompareOptions::default()
-    };
-    let comparison =
+    let (opts, note) = options(&args, &base, &candidate)?;
+    let mut comparison =
         compare_runs(&base, &candidate, &opts).map_err(|e| Failure::bad_input(e.to_string()))?;
+    comparison.warnings.extend(note);
     if args.format.contains(&CompareFormat::Terminal) {
         print!("{}", compare_terminal::render(&comparison));
     }
@@ -40,6 +39,32 @@ pub fn compare(args: CompareArgs) -> Result<u8, Failure> {
     })
 }
 
+/// The comparison's options: defaults, then the runs' `[compare]` section, then the flags.
+/// Also a warning when the two runs' sections differ.
+fn options(
+    args: &CompareArgs,
+    base: &RunResult,
+    candidate: &RunResult,
+) -> Result<(CompareOptions, Option<String>), Failure> {
+    let mut opts = CompareOptions {
+        base_label: run_label(&args.base),
+        candidate_label: run_label(&args.candidate),
+        ..CompareOptions::default()
+    };
+    let (section, note) = scenario_settings(base, candidate);
+    if let Some((settings, side)) = section {
+        opts.apply_settings(settings, side)
+            .map_err(|e| Failure::bad_input(e.to_string()))?;
+    }
+    for t in &args.tolerance {
+        opts.tolerances.set(t.metric, t.value);
+    }
+    opts.alpha = args.alpha.unwrap_or(opts.alpha);
+    opts.confidence = args.confidence.unwrap_or(opts.confidence);
+    opts.min_windows = args.min_windows.unwrap_or(opts.min_windows);
+    Ok((opts, note))
+}
+
 fn write_views(dir: &Path, formats: &[CompareFormat], c: &Comparison) -> Result<(), Failure> {
     let files: Vec<(&str, String)> = formats
         .iter()
@@ -47,6 +72,7 @@ fn write_views(dir: &Path, formats: &[CompareFormat], c: &Comparison) -> Result<
             CompareFormat::Terminal => None,
             CompareFormat::Html => Some(Ok(("index.html", compare_html::render(c)))),
             CompareFormat::Md => Some(Ok(("comparison.md", compare_markdown::render(c)))),
+            CompareFormat::Junit => Some(Ok(("comparison.junit.xml", compare_junit::render(c)))),
             CompareFormat::Json => Some(
                 serde_json::to_string_pretty(c)
                     .map(|json| ("comparison.json", json))

@@ -30,6 +30,7 @@ pub fn part(index: u32, count: u32, start_ms: u64, seed: u64) -> RunResult {
             max_in_flight: 64,
             timeout_s: 5.0,
             requests: Vec::new(),
+            compare: None,
         },
         run: RunInfo {
             started_at: format!("t{start_ms}"),

@@ -56,6 +56,9 @@ pub struct ScenarioInfo {
     pub max_in_flight: usize,
     pub timeout_s: f64,
     pub requests: Vec<RequestInfo>,
+    /// The scenario's `[compare]` section, for `loadlab compare` (absent when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<crate::scenario::CompareSettings>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use super::ProbeError;
 
+/// Width in pixels of every flame graph: it fits the run report's column (1,124 px) and is
+/// scaled to fit elsewhere. A fixed width, not inferno's default "fluid" one: the fluid
+/// script sizes the frames from the SVG's own width when it loads, and where that width is
+/// not known yet (a frame not laid out) it sets a negative `width`, which Chromium logs as a
+/// console error ("attribute width: A negative value is not valid").
+pub const FLAME_GRAPH_WIDTH: usize = 1100;
+
 /// Presentation options for [`flame_graph_svg_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlameGraphOptions {
@@ -26,6 +33,7 @@ impl FlameGraphOptions {
         opts.count_name = self.count_name.clone();
         opts.hash = true; // a function keeps its colour across graphs
         opts.deterministic = true;
+        opts.image_width = Some(FLAME_GRAPH_WIDTH);
         opts
     }
 }

@@ -143,3 +143,24 @@ fn odd_stacks_never_panic_the_renderer() {
         let _ = function_cost_diff(&stacks, &stacks, 1, 2);
     }
 }
+
+#[test]
+fn flame_graphs_have_a_fixed_width() {
+    // Not "fluid": its script would resize the frames from the SVG's width on load, and a
+    // frame that is not laid out yet gets a negative width (a console error in Chromium).
+    let stacks = folded(&[("main;work", 3), ("main;idle", 1)]);
+    for svg in [
+        flame_graph_svg(&stacks, "cpu").expect("svg"),
+        diff_flame_graph_svg(&stacks, &stacks, "diff").expect("diff svg"),
+    ] {
+        let root = &svg[..svg.find('>').expect("root tag")];
+        assert!(
+            root.contains(&format!("width=\"{FLAME_GRAPH_WIDTH}\"")),
+            "{root}"
+        );
+        assert!(
+            svg.contains("var fluiddrawing = false;"),
+            "fluid drawing is off"
+        );
+    }
+}

@@ -26,7 +26,12 @@ pub fn render(c: &Comparison) -> String {
         .iter()
         .map(|w| format!("<div class=\"warning\">{}</div>\n", esc(w)))
         .collect();
-    let stages: String = c.stages.iter().map(|s| stage_section(c, s)).collect();
+    let stages: String = c
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| stage_section(c, i, s))
+        .collect();
     let profile = c.profile.as_ref().map(profile_section).unwrap_or_default();
     fill(
         TEMPLATE,
@@ -65,7 +70,8 @@ fn run_row(role: &str, r: &RunRef, color: RGBColor) -> String {
     )
 }
 
-fn stage_section(c: &Comparison, s: &StageComparison) -> String {
+/// A stage's section; its chart is the figure `chart-percentiles-{index}`.
+fn stage_section(c: &Comparison, index: usize, s: &StageComparison) -> String {
     let mut out = format!(
         "<h2>Stage {}</h2>\n<p>{} and {} measured seconds tested.</p>\n",
         esc(&s.name),
@@ -79,8 +85,8 @@ fn stage_section(c: &Comparison, s: &StageComparison) -> String {
     };
     match percentile_curves_svg(&chart) {
         Ok(svg) => out.push_str(&format!(
-            "<div class=\"chart\">{svg}</div>\n<p class=\"legend\">Latency by percentile, \
-             successful requests of the whole stage: <span>{}base {}</span><span>{}candidate {}</span></p>\n",
+            "<figure id=\"chart-percentiles-{index}\" class=\"chart\">{svg}<figcaption class=\"legend\">Latency by percentile, \
+             successful requests of the whole stage: <span>{}base {}</span><span>{}candidate {}</span></figcaption></figure>\n",
             swatch(BASE_COLOR),
             esc(&c.base.label),
             swatch(CANDIDATE_COLOR),
@@ -140,7 +146,7 @@ fn profile_section(p: &ProfileComparison) -> String {
     }
     match diff_flame_graph_svg(&p.base_folded, &p.candidate_folded, "Differential flame graph") {
         Ok(svg) => out.push_str(&format!(
-            "<div class=\"flame\"><img alt=\"differential flame graph\" src=\"data:image/svg+xml;base64,{}\"></div>\n",
+            "<figure id=\"chart-flame-diff\" class=\"flame\"><img alt=\"differential flame graph\" src=\"data:image/svg+xml;base64,{}\"></figure>\n",
             base64::engine::general_purpose::STANDARD.encode(svg.as_bytes())
         )),
         Err(e) => out.push_str(&format!("<p>No differential flame graph: {}</p>\n", esc(&e.to_string()))),

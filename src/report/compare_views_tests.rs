@@ -65,8 +65,14 @@ fn html_is_self_contained_and_escaped() {
     assert!(!html.contains("<script"), "markup injected");
     assert!(!html.contains("alert(\""), "quote not escaped");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)"));
-    assert_eq!(html.matches("<div class=\"chart\"><svg").count(), 1);
-    assert!(html.contains("src=\"data:image/svg+xml;base64,"));
+    assert_eq!(
+        html.matches("<figure id=\"chart-percentiles-0\" class=\"chart\"><svg")
+            .count(),
+        1
+    );
+    assert!(html.contains(
+        "<figure id=\"chart-flame-diff\" class=\"flame\"><img alt=\"differential flame graph\" src=\"data:image/svg+xml;base64,"
+    ));
     assert!(html.contains("class=\"verdict regressed\""));
     for needle in ["http://", "https://"] {
         let external = html.match_indices(needle).filter(|(i, _)| {
@@ -97,4 +103,33 @@ fn template_filling_is_one_pass() {
         &[("x", "{{y}}".into()), ("y", "2".into())],
     );
     assert_eq!(out, "a {{y}} b 2 {{z");
+}
+
+#[test]
+fn junit_has_a_test_case_per_verdict_and_fails_on_regressions() {
+    let c = comparison(1.15, true);
+    assert!(c.counts.regressed > 0);
+    let xml = super::super::compare_junit::render(&c);
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    let metrics = c.metrics().count();
+    assert_eq!(xml.matches("<testcase ").count(), metrics);
+    assert_eq!(
+        xml.matches("<failure type=\"Regressed\"").count(),
+        c.counts.regressed
+    );
+    assert_eq!(xml.matches("<skipped ").count(), c.counts.inconclusive);
+    assert!(xml.contains(&format!(
+        "<testsuites name=\"loadlab compare\" tests=\"{metrics}\" failures=\"{}\"",
+        c.counts.regressed
+    )));
+    assert!(xml.contains("<testsuite name=\"loadlab.compare.synthetic.steady\""));
+    assert!(xml.contains("<testcase name=\"(all) p99\""));
+    // Names from the runs are escaped: no markup, no broken attribute.
+    assert!(!xml.contains("<script"));
+    assert!(xml.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|"));
+    assert!(!xml.contains("|'"), "the apostrophe is escaped");
+    assert_eq!(xml.matches('<').count(), xml.matches('>').count());
+
+    let quiet = super::super::compare_junit::render(&comparison(1.0, false));
+    assert!(!quiet.contains("<failure"), "{quiet}");
 }

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod compare_chart;
 pub mod compare_format;
 pub mod compare_html;
+pub mod compare_junit;
 pub mod compare_markdown;
 pub mod compare_terminal;
 mod error;

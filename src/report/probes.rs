@@ -50,7 +50,12 @@ fn profile(v: &Value) -> Option<ProfileView> {
     let failure = ["failure", "error"]
         .iter()
         .find_map(|k| v.get(*k).filter(|f| !f.is_null()))
-        .map(failure_text);
+        .map(failure_text)
+        .or_else(|| {
+            // What `probe::ProbeResults` writes: `"status": "failed"` and a `reason`.
+            (text("status").as_deref() == Some("failed"))
+                .then(|| text("reason").unwrap_or_else(|| "the capture failed".into()))
+        });
     let top = summary
         .and_then(|s| s.get("top"))
         .and_then(Value::as_array)
@@ -60,9 +65,15 @@ fn profile(v: &Value) -> Option<ProfileView> {
                 .collect()
         })
         .unwrap_or_default();
-    let flame_graph = ["flame_graph", "flame_graph_svg", "flamegraph", "svg"]
-        .iter()
-        .find_map(|k| text(k));
+    let flame_graph = [
+        "flame_graph_file",
+        "flame_graph",
+        "flame_graph_svg",
+        "flamegraph",
+        "svg",
+    ]
+    .iter()
+    .find_map(|k| text(k));
     let duration_s = field("duration_ns")
         .and_then(Value::as_f64)
         .map(|ns| ns / 1e9)
@@ -205,6 +216,32 @@ mod tests {
         assert_eq!(p[1].failure.as_deref(), Some("already profiling"));
         assert!(profiles(&Value::Null).is_empty());
         assert!(profiles(&json!({"profiles": "nope"})).is_empty());
+    }
+
+    #[test]
+    fn reads_what_the_probes_write() {
+        // The shape of `probe::results::ProbeResults`.
+        let probes = json!({"profiles": [
+            {"stage": "steady", "kind": "cpu", "url": "http://t/debug/pprof/profile",
+             "window_s": [1.5, 5.5], "status": "ok", "raw_file": "profiles/steady-cpu.pb.gz",
+             "flame_graph_file": "profiles/steady-cpu.svg", "requests_in_window": 800,
+             "cpu_seconds_per_1k_requests": 1.2, "folded": [["main;work", 10]],
+             "summary": {"kind": "cpu", "sample_type": "cpu", "unit": "nanoseconds",
+                         "total_value": 960_000_000u64, "duration_ns": 4_000_000_000u64,
+                         "period": 10_000_000, "samples": 96, "top": []}},
+            {"stage": "spike", "kind": "cpu", "url": "u", "window_s": [0.0, 1.0],
+             "status": "failed", "reason": "cpu profiling already in use",
+             "requests_in_window": 0, "folded": []}
+        ]});
+        let p = profiles(&probes);
+        assert_eq!(p[0].flame_graph.as_deref(), Some("profiles/steady-cpu.svg"));
+        assert_eq!(p[0].cpu_seconds_per_1000_requests, Some(1.2));
+        assert_eq!(p[0].duration_s, 4.0);
+        assert!(p[0].failure.is_none());
+        assert_eq!(
+            p[1].failure.as_deref(),
+            Some("cpu profiling already in use")
+        );
     }
 
     #[test]

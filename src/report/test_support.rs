@@ -163,6 +163,7 @@ pub(crate) fn sample_result() -> RunResult {
                     weight: 1,
                 },
             ],
+            compare: None,
         },
         run: RunInfo {
             started_at: "2025-03-14T09:26:53Z".into(),

@@ -101,6 +101,7 @@ pub fn scenario_info(plan: &Plan, target_display: &str) -> ScenarioInfo {
                 weight: r.weight,
             })
             .collect(),
+        compare: plan.compare.clone(),
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Every error names the file, the line and column, and the field to fix.
 
+mod compare_section;
 mod error;
 mod locate;
 pub mod plan;
@@ -11,6 +12,7 @@ pub mod template;
 pub mod threshold;
 pub mod units;
 
+pub use compare_section::CompareSettings;
 pub use error::{FieldError, FieldPath, Location, ScenarioError};
 pub use plan::*;
 pub use resolve::parse_http_url;

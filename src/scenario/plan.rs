@@ -1,5 +1,6 @@
 //! The resolved, validated plan: what the engine, probes and reports work from.
 
+use super::compare_section::CompareSettings;
 use super::template::Template;
 use super::threshold::Threshold;
 use http::{HeaderName, Method, Uri};
@@ -18,6 +19,8 @@ pub struct Plan {
     pub thresholds: Vec<Threshold>,
     pub profile: Option<ProfilePlan>,
     pub metrics: Option<MetricsPlan>,
+    /// The `[compare]` section: how `loadlab compare` judges runs of this scenario.
+    pub compare: Option<CompareSettings>,
     /// Values that must never reach an output (from `{{env.*}}`).
     pub secrets: Vec<String>,
 }

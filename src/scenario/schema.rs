@@ -24,6 +24,8 @@ pub struct RawScenario {
     pub metrics: Option<RawMetrics>,
     #[serde(default)]
     pub demo: Option<RawDemo>,
+    #[serde(default)]
+    pub compare: Option<super::compare_section::RawCompare>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -8,6 +8,7 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod in_process;
 pub mod process;
 

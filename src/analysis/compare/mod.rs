@@ -61,7 +61,7 @@ pub use model::{
     Comparison, CurvePoint, MethodSettings, MetricComparison, ProfileComparison, RowComparison,
     RunRef, StageComparison, Statistic, TestResult, Verdict, VerdictCounts,
 };
-pub use options::{CompareOptions, ToleranceSpec, Tolerances};
+pub use options::{scenario_settings, CompareOptions, ToleranceSpec, Tolerances};
 pub use stage::ALL_ROW;
 
 use crate::metrics::RunResult;
@@ -95,6 +95,7 @@ pub fn compare(
             resamples: opts.resamples,
             min_windows: opts.min_windows,
             seed: opts.seed,
+            scenario_section: opts.scenario_section.clone(),
         },
         method: method_text(opts),
         warnings,
@@ -143,6 +144,12 @@ pub fn method_text(opts: &CompareOptions) -> String {
             .to_string()
             + "%"
     };
+    let source = match &opts.scenario_section {
+        Some(side) => format!(
+            " Settings: the {side} run's [compare] section, with any compare flags overriding it."
+        ),
+        None => String::new(),
+    };
     format!(
         "A change is Regressed or Improved only when it is beyond its tolerance (p50 {}, p90 {}, \
          p99 {}, p99.9 {}, max {}, throughput {}, CPU/1k requests {}, error rate {} points) and \
@@ -155,7 +162,7 @@ pub fn method_text(opts: &CompareOptions) -> String {
          Fewer than {} seconds on a side: inconclusive unless the change is at least ×2 with the \
          seconds completely separated. The maximum follows p99.9. The timeline is not split by \
          request, so per-request rows use their stage's all-request test. Values are from the full \
-         HDR histograms.",
+         HDR histograms.{}",
         pct(t.p50),
         pct(t.p90),
         pct(t.p99),
@@ -167,6 +174,7 @@ pub fn method_text(opts: &CompareOptions) -> String {
         opts.resamples,
         pct(opts.confidence),
         opts.alpha,
-        opts.min_windows
+        opts.min_windows,
+        source
     )
 }

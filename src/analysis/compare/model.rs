@@ -160,6 +160,9 @@ pub struct MethodSettings {
     pub resamples: usize,
     pub min_windows: usize,
     pub seed: u64,
+    /// Which run's `[compare]` section was applied ("candidate" or "base"); none: defaults
+    /// and flags only.
+    pub scenario_section: Option<String>,
 }
 
 /// Verdict counts over every metric of every row.

@@ -1,8 +1,14 @@
 //! What a comparison tolerates and how strict its statistics are: [`CompareOptions`], the
-//! per-metric [`Tolerances`] and the `--tolerance p99=10%,errors=0.5%` syntax.
+//! per-metric [`Tolerances`], the `--tolerance p99=10%,errors=0.5%` syntax, and the
+//! scenario's `[compare]` section ([`CompareSettings`]) as the runs carry it.
+//!
+//! Precedence, field by field: `loadlab compare` flags, then the candidate run's `[compare]`
+//! section (the base run's when the candidate has none), then the defaults.
 
 use super::error::CompareError;
 use super::metric::Metric;
+use crate::metrics::RunResult;
+use crate::scenario::CompareSettings;
 use serde::Serialize;
 use std::str::FromStr;
 
@@ -134,6 +140,8 @@ pub struct CompareOptions {
     /// Names for the two runs in every view (e.g. their directory names).
     pub base_label: String,
     pub candidate_label: String,
+    /// Which run's `[compare]` section was applied ("candidate" or "base"), if any.
+    pub scenario_section: Option<String>,
 }
 
 impl Default for CompareOptions {
@@ -148,11 +156,39 @@ impl Default for CompareOptions {
             top_functions: 10,
             base_label: "base".into(),
             candidate_label: "candidate".into(),
+            scenario_section: None,
         }
     }
 }
 
 impl CompareOptions {
+    /// Applies a scenario's `[compare]` section, which came from `side` ("candidate" or
+    /// "base"). Fails on a metric key it does not know (a hand-edited `result.json`).
+    pub fn apply_settings(
+        &mut self,
+        settings: &CompareSettings,
+        side: &str,
+    ) -> Result<(), CompareError> {
+        for (key, value) in &settings.tolerances {
+            let metric = Metric::from_key(key).ok_or_else(|| CompareError::InvalidTolerance {
+                input: format!("{key} (the {side} run's [compare] section)"),
+                reason: "unknown metric".into(),
+            })?;
+            self.tolerances.set(metric, *value);
+        }
+        if let Some(alpha) = settings.alpha {
+            self.alpha = alpha;
+        }
+        if let Some(confidence) = settings.confidence {
+            self.confidence = confidence;
+        }
+        if let Some(min_windows) = settings.min_windows {
+            self.min_windows = min_windows;
+        }
+        self.scenario_section = Some(side.to_string());
+        Ok(())
+    }
+
     /// Rejects values the statistics cannot work with.
     pub fn validate(&self) -> Result<(), CompareError> {
         let invalid = |name, reason: &str| {
@@ -180,6 +216,27 @@ impl CompareOptions {
             }
         }
         Ok(())
+    }
+}
+
+/// The `[compare]` section a comparison of `base` and `candidate` uses: the candidate's,
+/// else the base's, with the side it came from; plus a warning when both runs carry one and
+/// they differ (the base's is then ignored).
+pub fn scenario_settings<'a>(
+    base: &'a RunResult,
+    candidate: &'a RunResult,
+) -> (Option<(&'a CompareSettings, &'static str)>, Option<String>) {
+    match (&base.scenario.compare, &candidate.scenario.compare) {
+        (Some(b), Some(c)) if b != c => (
+            Some((c, "candidate")),
+            Some(
+                "the runs' [compare] sections differ: the candidate's is used, the base's ignored"
+                    .into(),
+            ),
+        ),
+        (_, Some(c)) => (Some((c, "candidate")), None),
+        (Some(b), None) => (Some((b, "base")), None),
+        (None, None) => (None, None),
     }
 }
 
@@ -211,6 +268,50 @@ mod tests {
             let e = bad.parse::<ToleranceSpec>().unwrap_err();
             assert!(e.to_string().contains(bad), "{e}");
         }
+    }
+
+    #[test]
+    fn the_candidates_section_applies_then_flags_override_it() {
+        use super::super::synthetic::{run, Spec};
+        let section = |p99: f64| CompareSettings {
+            tolerances: [("p99".to_string(), p99)].into(),
+            alpha: Some(0.05),
+            ..CompareSettings::default()
+        };
+        let (mut base, mut candidate) = (run(&Spec::default()), run(&Spec::default()));
+        assert_eq!(scenario_settings(&base, &candidate), (None, None));
+
+        base.scenario.compare = Some(section(0.3));
+        let (picked, note) = scenario_settings(&base, &candidate);
+        assert_eq!(picked, Some((&section(0.3), "base")));
+        assert!(note.is_none());
+
+        candidate.scenario.compare = Some(section(0.5));
+        let (picked, note) = scenario_settings(&base, &candidate);
+        let (settings, side) = picked.expect("a section");
+        assert_eq!((settings, side), (&section(0.5), "candidate"));
+        assert!(note.expect("a warning").contains("differ"));
+
+        let mut o = CompareOptions::default();
+        o.apply_settings(settings, side).unwrap();
+        assert_eq!(o.tolerances.p99, 0.5);
+        assert_eq!(o.tolerances.p50, Tolerances::default().p50);
+        assert_eq!(o.alpha, 0.05);
+        assert_eq!(o.scenario_section.as_deref(), Some("candidate"));
+        assert!(method_text_mentions_section(&o));
+
+        let bad = CompareSettings {
+            tolerances: [("p98".to_string(), 0.1)].into(),
+            ..CompareSettings::default()
+        };
+        let e = CompareOptions::default()
+            .apply_settings(&bad, "base")
+            .unwrap_err();
+        assert!(e.to_string().contains("p98"), "{e}");
+    }
+
+    fn method_text_mentions_section(o: &CompareOptions) -> bool {
+        super::super::method_text(o).contains("candidate run's [compare] section")
     }
 
     #[test]

@@ -34,6 +34,14 @@ impl ProfileEntry {
         kind.is_none_or(|k| k == ProfileKind::Cpu)
     }
 
+    /// A capture that succeeded, covered requests, and caught no CPU samples at all.
+    pub fn measured_nothing(&self) -> bool {
+        self.status.as_deref() == Some("ok")
+            && self.requests.is_some_and(|r| r > 0)
+            && self.summary.as_ref().is_some_and(|s| s.total_value == 0)
+            && self.folded.stacks().is_empty()
+    }
+
     pub fn failed(&self) -> bool {
         self.status.as_deref().is_some_and(|s| s != "ok")
     }

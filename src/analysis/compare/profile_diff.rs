@@ -8,7 +8,10 @@ use super::probes::{profiles, ProfileEntry};
 use crate::metrics::RunResult;
 use crate::probe::function_cost_diff;
 
-/// `None` unless both runs carry a CPU profile with stacks.
+/// `None` unless both runs carry a CPU profile and at least one has stacks. A capture that
+/// succeeded but caught no samples (a near-idle target: the work was switched off) is a
+/// measurement of zero CPU, not missing data: every function of the other side is then
+/// gone (or new).
 pub fn profile_comparison(
     base: &RunResult,
     candidate: &RunResult,
@@ -17,7 +20,7 @@ pub fn profile_comparison(
     let usable = |run: &RunResult| -> Vec<ProfileEntry> {
         profiles(&run.probes)
             .into_iter()
-            .filter(|p| p.is_cpu() && !p.folded.stacks().is_empty())
+            .filter(|p| p.is_cpu() && (!p.folded.stacks().is_empty() || p.measured_nothing()))
             .collect()
     };
     let (b, c) = (usable(base), usable(candidate));
@@ -28,6 +31,9 @@ pub fn profile_comparison(
     });
     let (pb, pc) = same_stage.or_else(|| Some((b.first()?, c.first()?)))?;
     let (base_folded, candidate_folded) = (pb.folded.stacks(), pc.folded.stacks());
+    if base_folded.is_empty() && candidate_folded.is_empty() {
+        return None;
+    }
     let (base_requests, candidate_requests) = (pb.requests.unwrap_or(0), pc.requests.unwrap_or(0));
     let deltas = function_cost_diff(
         &base_folded,

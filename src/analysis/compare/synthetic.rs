@@ -152,6 +152,7 @@ fn wrap(
                     weight: r.1,
                 })
                 .collect(),
+            compare: None,
         },
         run: RunInfo {
             started_at: "2025-01-01T00:00:00.000Z".into(),

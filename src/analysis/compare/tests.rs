@@ -243,6 +243,30 @@ fn cpu_per_request_and_the_profile_diff() {
 }
 
 #[test]
+fn a_capture_with_no_samples_is_zero_cpu_not_missing_data() {
+    let a = with_cpu(shifted(1.0, 1), 0.002, 9_000_000);
+    let mut b = shifted(1.0, 2);
+    let summary = json!({"kind": "cpu", "sample_type": "cpu", "unit": "nanoseconds",
+        "total_value": 0, "duration_ns": 4_000_000_000u64, "period": 10_000_000,
+        "samples": 0, "top": []});
+    b.probes = json!({"profiles": [{"stage": "steady", "kind": "cpu", "status": "ok",
+        "requests_in_window": 800, "summary": summary, "folded": []}]});
+    let c = compare(&a, &b, &CompareOptions::default()).unwrap();
+    let p = c.profile.as_ref().expect("a profile diff");
+    assert_eq!(p.candidate_requests, 800);
+    assert_eq!(p.improvements[0].name, "hot_loop");
+    assert_eq!(p.improvements[0].after_ns_per_req, 0.0);
+    assert!(p.regressions.is_empty());
+    // Nothing on either side: nothing to diff.
+    let c = compare(&b, &b, &CompareOptions::default()).unwrap();
+    assert!(c.profile.is_none());
+    // A failed capture is missing data, not zero.
+    b.probes["profiles"][0]["status"] = json!("failed");
+    let c = compare(&a, &b, &CompareOptions::default()).unwrap();
+    assert!(c.profile.is_none());
+}
+
+#[test]
 fn odd_inputs_do_not_panic() {
     let mut a = run(&Spec {
         stages: vec![("s".into(), 3, 0)],

@@ -16,6 +16,7 @@ mod values;
 
 pub use target::parse_http_url;
 
+use super::compare_section::resolve_optional as resolve_compare;
 use super::error::{FieldError, FieldPath};
 use super::plan::*;
 use super::schema::RawScenario;
@@ -74,6 +75,7 @@ fn resolve_with(r: &mut Resolver, raw: RawScenario, source: ScenarioSource) -> R
         Some(m) => Some(r.resolve_metrics(m, &root.key("metrics"))?),
         None => None,
     };
+    let compare = resolve_compare(raw.compare.as_ref(), &root)?;
     let mut secrets = r.secrets.clone();
     secrets.sort();
     secrets.dedup();
@@ -88,6 +90,7 @@ fn resolve_with(r: &mut Resolver, raw: RawScenario, source: ScenarioSource) -> R
         thresholds,
         profile,
         metrics,
+        compare,
         secrets,
     })
 }
