@@ -9,10 +9,11 @@
 
 mod support;
 
+use support::prometheus::Scrape;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -105,69 +106,19 @@ fn serve(mut stream: TcpStream, replicas: u32) -> std::io::Result<()> {
     stream.flush()
 }
 
-/// Starts `prometheus` on a free loopback port scraping `target_url` every second, data in
-/// `dir`, and waits (bounded) until it is ready and has scraped the target once.
+/// Starts `prometheus` scraping the exporter at `target_url` (see `support::prometheus`).
 fn start_prometheus(
     prometheus: &Path,
     dir: &Path,
     target_url: &str,
 ) -> (support::ChildGuard, String) {
-    let target = target_url.trim_start_matches("http://");
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-             scrape_configs:\n  - job_name: kube-state-metrics\n    static_configs:\n      - targets: ['{target}']\n"
-        ),
-    )
-    .unwrap();
-    let log_path = dir.join("prometheus.log");
-    let port = support::free_port();
-    let child = Command::new(prometheus)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .expect("start prometheus");
-    let mut guard = support::ChildGuard::new(child, "prometheus");
-    let url = format!("http://127.0.0.1:{port}");
-    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
-    let timeout = Duration::from_secs(1);
-    let ready = Instant::now() + Duration::from_secs(60);
-    while !matches!(
-        support::http_get(&format!("{url}/-/ready"), timeout),
-        Ok((200, _))
-    ) {
-        guard.assert_running();
-        assert!(
-            Instant::now() < ready,
-            "prometheus not ready in 60 s; log:\n{}",
-            log()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    support::wait_until(
-        "prometheus scraping the exporter",
-        Duration::from_secs(30),
-        || {
-            let q = "kube_horizontalpodautoscaler_status_current_replicas";
-            let Ok((200, body)) =
-                support::http_get(&format!("{url}/api/v1/query?query={q}"), timeout)
-            else {
-                return false;
-            };
-            let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-            json["data"]["result"][0]["value"][1] == "2"
-        },
-    );
-    (guard, url)
+    let scrape = Scrape {
+        job: "kube-state-metrics",
+        target_url,
+        ready_query: "kube_horizontalpodautoscaler_status_current_replicas",
+        ready_value: "2",
+    };
+    support::prometheus::start_prometheus(prometheus, dir, &scrape)
 }
 
 /// The points of the run's query `name`: exactly one series, no error.

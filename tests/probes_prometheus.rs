@@ -3,71 +3,25 @@
 
 mod support;
 
+use support::prometheus::Scrape;
+
 use loadlab::probe::{MetricSeries, ProbeResults};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Starts `prometheus` on a free loopback port, scraping `target_url`'s `/metrics` every
-/// second with its data in `dir`, and waits until it is ready and has scraped the target once.
-/// Its log goes to `dir/prometheus.log` (shown when it fails to start).
+/// Starts `prometheus` scraping the demo target at `target_url` (see `support::prometheus`).
 fn start_prometheus(
     prometheus: &Path,
     dir: &Path,
     target_url: &str,
 ) -> (support::ChildGuard, String) {
-    let target = target_url.trim_start_matches("http://");
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-             scrape_configs:\n  - job_name: demo\n    static_configs:\n      - targets: ['{target}']\n"
-        ),
-    )
-    .unwrap();
-    let log_path = dir.join("prometheus.log");
-    let port = support::free_port();
-    let child = Command::new(prometheus)
-        .arg(format!("--config.file={}", config.display()))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .expect("start prometheus");
-    let mut guard = support::ChildGuard::new(child, "prometheus");
-    let url = format!("http://127.0.0.1:{port}");
-    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
-    let timeout = Duration::from_secs(1);
-    let ready = Instant::now() + Duration::from_secs(60);
-    while !matches!(
-        support::http_get(&format!("{url}/-/ready"), timeout),
-        Ok((200, _))
-    ) {
-        guard.assert_running();
-        assert!(
-            Instant::now() < ready,
-            "prometheus not ready in 60 s; log:\n{}",
-            log()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    support::wait_until(
-        "prometheus scraping the demo target",
-        Duration::from_secs(30),
-        || {
-            let up = support::http_get(&format!("{url}/api/v1/query?query=up"), timeout);
-            let Ok((200, body)) = up else { return false };
-            let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-            json["data"]["result"][0]["value"][1] == "1"
-        },
-    );
-    (guard, url)
+    let scrape = Scrape {
+        job: "demo",
+        target_url,
+        ready_query: "up",
+        ready_value: "1",
+    };
+    support::prometheus::start_prometheus(prometheus, dir, &scrape)
 }
 
 fn query<'a>(probes: &'a ProbeResults, name: &str) -> &'a [MetricSeries] {

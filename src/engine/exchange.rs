@@ -13,6 +13,20 @@ use std::time::Duration;
 #[derive(Default)]
 pub struct ConnSlot {
     sender: RefCell<Option<Sender>>,
+    /// A worker is opening this slot's connection; the others wait for it instead of opening
+    /// their own (HTTP/2 workers share a slot).
+    connecting: Cell<bool>,
+    connected: tokio::sync::Notify,
+}
+
+/// Ends a connection attempt however it ends (done, failed, or cancelled by the timeout).
+struct Connecting<'a>(&'a ConnSlot);
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        self.0.connecting.set(false);
+        self.0.connected.notify_waiters();
+    }
 }
 
 /// How an exchange ended.
@@ -30,21 +44,30 @@ impl ConnSlot {
         connector: &Connector,
         opened: &Cell<u64>,
     ) -> Result<Sender, ConnectFailure> {
-        let current = self.sender.borrow_mut().take();
-        match current {
-            Some(Sender::H2(s)) if !s.is_closed() => {
-                self.sender.replace(Some(Sender::H2(s.clone())));
-                return Ok(Sender::H2(s));
-            }
-            Some(Sender::H1(mut s)) if !s.is_closed() => {
-                // A guard cannot await `ready()`: it needs the sender mutably.
-                #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-                if s.ready().await.is_ok() {
-                    return Ok(Sender::H1(s));
+        loop {
+            let current = self.sender.borrow_mut().take();
+            match current {
+                Some(Sender::H2(s)) if !s.is_closed() => {
+                    self.sender.replace(Some(Sender::H2(s.clone())));
+                    return Ok(Sender::H2(s));
                 }
+                Some(Sender::H1(mut s)) if !s.is_closed() => {
+                    // A guard cannot await `ready()`: it needs the sender mutably.
+                    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+                    if s.ready().await.is_ok() {
+                        return Ok(Sender::H1(s));
+                    }
+                }
+                _ => {}
             }
-            _ => {}
+            if !self.connecting.get() {
+                break;
+            }
+            // One thread, no await since the check: the notification cannot be missed.
+            self.connected.notified().await;
         }
+        self.connecting.set(true);
+        let _connecting = Connecting(self);
         let fresh = connector.connect().await?;
         opened.set(opened.get() + 1);
         if let Sender::H2(s) = &fresh {

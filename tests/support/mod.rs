@@ -11,6 +11,7 @@
 pub mod browser;
 pub mod in_process;
 pub mod process;
+pub mod prometheus;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
