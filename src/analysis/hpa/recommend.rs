@@ -33,8 +33,8 @@ pub struct Candidate {
 pub struct Recommendation {
     /// The highest target without a breach, if any.
     pub target_utilization_pct: Option<u32>,
-    /// The fewest replicas that meet the SLO at the starting rate (the candidates were simulated
-    /// with `minReplicas` raised to at least this).
+    /// The `minReplicas` to set: the HPA's own, raised to the fewest replicas that meet the SLO
+    /// at the starting rate (the candidates were simulated with it).
     pub min_replicas: u32,
     /// Why, in words and numbers.
     pub explanation: String,
@@ -110,7 +110,8 @@ pub fn recommend_target(input: &SimInput, slo_p99_ms: f64) -> Result<Recommendat
     };
     Ok(Recommendation {
         target_utilization_pct: best.map(|b| b.target_pct),
-        min_replicas: min_needed,
+        // Never below the HPA's own minimum: the candidates ran with this one.
+        min_replicas: base.hpa.min_replicas,
         explanation,
         candidates,
     })
@@ -235,6 +236,15 @@ mod tests {
     /// 200 → 320 rps. At 200 rps, 3 pods carry 66.7 rps each (66 %); a target of 60 % sees
     /// 66/60 = 1.1, exactly at the tolerance, so 3 pods stay and the step saturates them. 55 %
     /// sees 1.2 and runs 4 pods, which carry 320 rps at 80 rps each (p99 66.7 ms).
+    #[test]
+    fn never_recommends_a_min_replicas_below_the_hpas_own() {
+        let mut input = step(200.0, 320.0, 20);
+        input.hpa.min_replicas = 6;
+        let rec = recommend_target(&input, 100.0).unwrap();
+        // 3 pods would meet the SLO at the start; the HPA already keeps 6.
+        assert_eq!(rec.min_replicas, 6, "{}", rec.explanation);
+    }
+
     #[test]
     fn recommends_the_highest_safe_target_and_it_holds() {
         let input = step(200.0, 320.0, 20);
