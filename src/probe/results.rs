@@ -58,6 +58,22 @@ pub struct ProfileCapture {
     pub folded: Vec<(String, u64)>,
 }
 
+impl ProfileCapture {
+    /// Profile ÷ process CPU per 1,000 requests, when both are known and they differ by more
+    /// than 2× either way. A signal-based profiler (setitimer `ITIMER_PROF`, as pprof-rs uses) is
+    /// charged at scheduler ticks, so at low utilisation, with wake-ups that land on ticks, it can
+    /// read several times the real CPU; the process's counter is exact.
+    pub fn profile_process_disagreement(&self) -> Option<f64> {
+        let profile = self.cpu_seconds_per_1k_requests?;
+        let process = self.process_cpu_seconds_per_1k_requests?;
+        if profile <= 0.0 || process <= 0.0 {
+            return None;
+        }
+        let ratio = profile / process;
+        (!(0.5..=2.0).contains(&ratio)).then_some(ratio)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaptureStatus {
@@ -103,4 +119,32 @@ pub struct QueryResult {
 pub struct StageValue {
     pub stage: String,
     pub value: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(profile: Option<f64>, process: Option<f64>) -> ProfileCapture {
+        let mut c: ProfileCapture = serde_json::from_value(serde_json::json!({
+            "stage": "steady", "kind": "cpu", "url": "http://t/debug/pprof/profile",
+            "window_s": [0.0, 10.0], "status": "ok", "requests_in_window": 1000
+        }))
+        .expect("a minimal capture");
+        c.cpu_seconds_per_1k_requests = profile;
+        c.process_cpu_seconds_per_1k_requests = process;
+        c
+    }
+
+    #[test]
+    fn only_a_disagreement_beyond_2x_either_way_is_reported() {
+        let ratio = |profile, process| capture(profile, process).profile_process_disagreement();
+        let over = ratio(Some(0.35), Some(0.07)).expect("5× over");
+        assert!((over - 5.0).abs() < 1e-9, "{over}");
+        let under = ratio(Some(0.03), Some(0.09)).expect("3× under");
+        assert!((under - 1.0 / 3.0).abs() < 1e-9, "{under}");
+        assert_eq!(ratio(Some(0.08), Some(0.09)), None);
+        assert_eq!(ratio(Some(0.2), None), None);
+        assert_eq!(ratio(Some(0.0), Some(0.1)), None);
+    }
 }

@@ -59,6 +59,14 @@ fn probes_section(r: &RunResult) -> String {
                     c.window_s[1] - c.window_s[0],
                     format_count(c.requests_in_window)
                 ));
+                if let Some(ratio) = c.profile_process_disagreement() {
+                    out.push_str(&format!(
+                        "  note: the profile reads {ratio:.1}× the process's own CPU counter; a \
+                         signal-based profiler is charged at scheduler ticks and skews at low \
+                         utilisation — trust the counter for CPU per request, the profile for \
+                         where the time goes\n"
+                    ));
+                }
                 let rows: Vec<Vec<String>> = summary
                     .top
                     .iter()
