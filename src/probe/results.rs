@@ -60,9 +60,9 @@ pub struct ProfileCapture {
 
 impl ProfileCapture {
     /// Profile ÷ process CPU per 1,000 requests, when both are known and they differ by more
-    /// than 2× either way. A signal-based profiler (setitimer `ITIMER_PROF`, as pprof-rs uses) is
-    /// charged at scheduler ticks, so at low utilisation, with wake-ups that land on ticks, it can
-    /// read several times the real CPU; the process's counter is exact.
+    /// than 2× either way. A signal-based profiler (setitimer `ITIMER_PROF`, as pprof-rs uses)
+    /// was seen reading 5× the process's CPU at low utilisation and agreeing with it when the
+    /// target was saturated; the process's counter is the exact one.
     pub fn profile_process_disagreement(&self) -> Option<f64> {
         let profile = self.cpu_seconds_per_1k_requests?;
         let process = self.process_cpu_seconds_per_1k_requests?;

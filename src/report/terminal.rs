@@ -61,10 +61,9 @@ fn probes_section(r: &RunResult) -> String {
                 ));
                 if let Some(ratio) = c.profile_process_disagreement() {
                     out.push_str(&format!(
-                        "  note: the profile reads {ratio:.1}× the process's own CPU counter; a \
-                         signal-based profiler is charged at scheduler ticks and skews at low \
-                         utilisation — trust the counter for CPU per request, the profile for \
-                         where the time goes\n"
+                        "  note: the profile reads {ratio:.1}× the process's own CPU counter; \
+                         signal-based profilers can skew at low utilisation — trust the counter \
+                         for CPU per request, the profile for where the time goes\n"
                     ));
                 }
                 let rows: Vec<Vec<String>> = summary
