@@ -1,4 +1,7 @@
 //! The command line: commands and flags only (clap derive). Help text comes from doc comments.
+// Those doc comments are `--help` text, written for a terminal: `<name>` and `[metrics]` are
+// words there, not HTML tags or intra-doc links.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 use crate::analysis::capacity::Slo;
 use crate::analysis::compare::ToleranceSpec;

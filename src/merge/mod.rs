@@ -7,11 +7,11 @@
 //! - **scenario**: must share one digest; the first segment's info, all targets listed;
 //! - **run**: earliest start, wall-clock span, partial if any segment was or one is missing
 //!   (with `allow_partial`), `segment` cleared, hosts listed and CPUs/threads summed;
-//! - **stages**: counts, drops, bytes, status codes summed; histograms added ([`stages`]);
-//! - **timeline**: aligned on wall clock and summed per second ([`timeline`]);
-//! - **generator**: summed, lag p99 recomputed, bottleneck if any segment was ([`generator`]);
-//! - **thresholds**: re-read from their stored expressions and re-evaluated ([`thresholds`]);
-//! - **probes**: kept per segment under `probes.segments[i]` ([`probes`]).
+//! - **stages**: counts, drops, bytes, status codes summed; histograms added (module `stages`);
+//! - **timeline**: aligned on wall clock and summed per second (module `timeline`);
+//! - **generator**: summed, lag p99 recomputed, bottleneck if any segment was (module `generator`);
+//! - **thresholds**: re-read from their stored expressions and re-evaluated (module `thresholds`);
+//! - **probes**: kept per segment under `probes.segments[i]` (module `probes`).
 
 mod check;
 mod error;

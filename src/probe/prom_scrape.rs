@@ -78,7 +78,7 @@ const LAST_SCRAPE_GRACE: Duration = Duration::from_secs(1);
 /// returns what it kept. `clock` gives the time of each scrape in seconds since run start.
 ///
 /// Cancelling ends with one last scrape, so the series reach the end of the run: a scrape in
-/// flight is given [`LAST_SCRAPE_GRACE`] to finish, and between scrapes a new one is taken with
+/// flight is given `LAST_SCRAPE_GRACE` to finish, and between scrapes a new one is taken with
 /// the same bound. Without it the series could stop up to an interval early (or two, when the
 /// cancel lands on a scrape in flight), and a figure over a window ending near the run's end,
 /// such as a counter's increase during the last stage's profile, would have no data.
