@@ -1,7 +1,7 @@
 //! Chart (e): one target metric over the run (a gauge's values or a counter's per-second
 //! rate), one line per label set, over the stage bands.
 
-use super::axes::{axis_number, format_time, span_axis, time_axis};
+use super::axes::{axis_bytes, axis_number, format_time, span_axis, time_axis};
 use super::frame::{self, ChartSize, StageBand, PALETTE};
 use crate::report::ReportError;
 
@@ -55,7 +55,13 @@ pub fn metric_chart(args: &MetricChart<'_>) -> Result<String, ReportError> {
             NAME,
             &mut chart,
             &|t| format_time(*t, duration),
-            &|v| axis_number(*v),
+            &|v| {
+                if args.unit == "bytes" {
+                    axis_bytes(*v)
+                } else {
+                    axis_number(*v)
+                }
+            },
             "time since start",
             args.unit,
         )?;
