@@ -1,5 +1,5 @@
 //! Views of a `RunResult`: pure functions from data to text (terminal, HTML with charts,
-//! Markdown, JUnit XML). Files are written in one place, `write`.
+//! Markdown, JUnit XML). Files are written in one place, [`mod@write`].
 
 pub mod charts;
 pub mod compare_chart;

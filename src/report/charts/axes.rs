@@ -182,6 +182,20 @@ pub fn axis_number(v: f64) -> String {
     }
 }
 
+/// Byte sizes for axes: `512B`, `80MB`, `1.5GB` (decimal units).
+pub fn axis_bytes(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{}GB", trim(v / 1e9, 2))
+    } else if a >= 1e6 {
+        format!("{}MB", trim(v / 1e6, 1))
+    } else if a >= 1e3 {
+        format!("{}kB", trim(v / 1e3, 1))
+    } else {
+        format!("{}B", trim(v, 0))
+    }
+}
+
 /// The position of percentile `p` (0–100) on the HDR axis: `log10(1 / (1 − p/100))`.
 pub fn percentile_x(p: f64) -> f64 {
     let rest = (1.0 - p / 100.0).max(1e-12);
@@ -294,6 +308,8 @@ mod tests {
         assert_eq!(axis_number(25_000.0), "25k");
         assert_eq!(axis_number(0.25), "0.25");
         assert_eq!(axis_number(0.0), "0");
+        assert_eq!(axis_bytes(80e6), "80MB");
+        assert_eq!(axis_bytes(512.0), "512B");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Chart (e): one target metric over the run (a gauge's values or a counter's per-second
 //! rate), one line per label set, over the stage bands.
 
-use super::axes::{axis_number, span_axis};
+use super::axes::{axis_bytes, axis_number, span_axis};
 use super::frame::{self, ChartSize, StageBand, TimePanel, PALETTE};
 use crate::report::ReportError;
 
@@ -53,7 +53,13 @@ pub fn metric_chart(args: &MetricChart<'_>) -> Result<String, ReportError> {
             stages: args.stages,
             x_desc: "time since start",
             y: &y,
-            y_format: &|v| axis_number(*v),
+            y_format: &|v| {
+                if args.unit == "bytes" {
+                    axis_bytes(*v)
+                } else {
+                    axis_number(*v)
+                }
+            },
             y_desc: args.unit,
         };
         let mut chart = frame::time_panel(NAME, &area, &panel)?;

@@ -140,9 +140,15 @@ fn preview_pages_on_request() {
     let (hostile, flame) = hostile_result();
     let mut profiled = sample_result();
     profiled.probes = json!({"profiles": [{"stage": "steady", "kind": "cpu", "flame_graph": "cpu.svg",
-        "summary": {"unit": "nanoseconds", "total_value": 3_000_000_000u64, "duration_ns": 10_000_000_000u64,
-                    "top": [{"name": "app::handler::checkout", "flat": 2, "flat_share": 0.42, "cum": 3, "cum_share": 0.61},
-                            {"name": "serde_json::ser::format_escaped_str", "flat": 1, "flat_share": 0.12, "cum": 1, "cum_share": 0.2}]}}]});
+    "summary": {"unit": "nanoseconds", "total_value": 3_000_000_000u64, "duration_ns": 10_000_000_000u64,
+                "top": [{"name": "app::handler::checkout", "flat": 2, "flat_share": 0.42, "cum": 3, "cum_share": 0.61},
+                        {"name": "serde_json::ser::format_escaped_str", "flat": 1, "flat_share": 0.12, "cum": 1, "cum_share": 0.2}]}}],
+    "metrics": [
+        {"name": "process_cpu_seconds_total", "labels": {"instance": "app-1"}, "kind": "counter", "unit_hint": "seconds",
+         "points": [], "rate_points": (1..40).map(|t| [t as f64, if t < 10 { 0.2 } else if t < 30 { 0.7 } else { 1.6 }]).collect::<Vec<_>>()},
+        {"name": "process_resident_memory_bytes", "kind": "gauge", "unit_hint": "bytes",
+         "points": (0..40).map(|t| [t as f64, 5.0e7 + t as f64 * 1.0e6]).collect::<Vec<_>>()}
+    ]});
     let folded: Vec<(String, u64)> = vec![
         (
             "main;app::serve;app::handler::checkout;sha2::compress".into(),
