@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const CPU_CORES: f64 = 0.8;
 
@@ -181,26 +181,10 @@ cpu = 'sum(loadlab_test_cpu_cores{{namespace="shop"}})'
     let switch_unix_ms = unix_ms() + 6_000;
     switch.store(switch_unix_ms, Ordering::SeqCst);
     let run_dir = tmp.path().join("run");
-    let started = Instant::now();
-    let (code, stdout, stderr) = support::run_loadlab(
-        &[
-            "run".as_ref(),
-            scenario.as_os_str(),
-            "--out".as_ref(),
-            run_dir.as_os_str(),
-            "-q".as_ref(),
-        ],
-        Duration::from_secs(90),
-    );
-    eprintln!("loadlab run took {:.1?}", started.elapsed());
-    assert_eq!(
-        code, 0,
-        "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let result = support::run_scenario_ok(&scenario, &run_dir, Duration::from_secs(90));
     server.assert_running();
 
     // The recorded series on the run's clock, in a result.json that keeps to the schema.
-    let result = support::read_result(&run_dir);
     let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/result.schema.json");
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();

@@ -5,7 +5,7 @@ mod support;
 
 use loadlab::probe::{CaptureStatus, ProbeResults};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -14,23 +14,8 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 fn run_and_read_probes(dir: &std::path::Path, scenario: &str) -> ProbeResults {
     let scenario = support::write_scenario(dir, scenario);
     let out = dir.join("run");
-    let started = Instant::now();
-    let (code, stdout, stderr) = support::run_loadlab(
-        &[
-            "run".as_ref(),
-            scenario.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-            "-q".as_ref(),
-        ],
-        RUN_TIMEOUT,
-    );
-    eprintln!("loadlab run took {:.1?}", started.elapsed());
-    assert_eq!(
-        code, 0,
-        "loadlab run should pass\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    ProbeResults::from_value(&support::read_result(&out)["probes"])
+    let result = support::run_scenario_ok(&scenario, &out, RUN_TIMEOUT);
+    ProbeResults::from_value(&result["probes"])
 }
 
 /// Proves, against the pprof-rs endpoint: the `high` stage's CPU capture decodes, and

@@ -5,7 +5,7 @@
 mod support;
 
 use loadlab::probe::{CaptureStatus, ProbeResults, ProfileCapture, StageValue};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Two open-model stages: `low` (50/s) then `high` (200/s, 1 s warm-up). `n=600000` makes one
 /// `/work` request spend about 1 ms in `loadlabHotPath`, so `high` keeps the service near 0.25
@@ -84,25 +84,10 @@ fn go_service_profile_shows_the_hot_handler_and_matches_process_cpu() {
     let scenario = support::write_scenario(tmp.path(), &scenario(&url));
     let out = tmp.path().join("run");
 
-    let started = Instant::now();
-    let (code, stdout, stderr) = support::run_loadlab(
-        &[
-            "run".as_ref(),
-            scenario.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-            "-q".as_ref(),
-        ],
-        Duration::from_secs(60),
-    );
-    eprintln!("loadlab run took {:.1?}", started.elapsed());
-    assert_eq!(
-        code, 0,
-        "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let result = support::run_scenario_ok(&scenario, &out, Duration::from_secs(60));
     service.assert_running();
 
-    let probes = ProbeResults::from_value(&support::read_result(&out)["probes"]);
+    let probes = ProbeResults::from_value(&result["probes"]);
     assert_eq!(
         probes.profiles.len(),
         1,

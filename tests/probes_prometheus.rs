@@ -7,7 +7,7 @@ use support::prometheus::Scrape;
 
 use loadlab::probe::{MetricSeries, ProbeResults};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Starts `prometheus` scraping the demo target at `target_url` (see `support::prometheus`).
 fn start_prometheus(
@@ -77,26 +77,10 @@ rate = "rate(loadlab_demo_requests_all_total[5s])"
         ),
     );
     let out = tmp.path().join("run");
-    let started = Instant::now();
-    let (code, stdout, stderr) = support::run_loadlab(
-        &[
-            "run".as_ref(),
-            scenario.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-            "-q".as_ref(),
-        ],
-        Duration::from_secs(90),
-    );
-    eprintln!("loadlab run took {:.1?}", started.elapsed());
-    assert_eq!(
-        code, 0,
-        "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let result = support::run_scenario_ok(&scenario, &out, Duration::from_secs(90));
     target.assert_running();
     server.assert_running();
 
-    let result = support::read_result(&out);
     let duration = result["run"]["duration_s"]
         .as_f64()
         .expect("run.duration_s");

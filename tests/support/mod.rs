@@ -176,6 +176,28 @@ pub fn run_loadlab<S: AsRef<std::ffi::OsStr>>(
     run_bounded(cmd, timeout)
 }
 
+/// `loadlab run SCENARIO --out OUT -q` within `timeout`: panics (with its output) unless it
+/// exits 0, and returns the `result.json` it wrote.
+pub fn run_scenario_ok(scenario: &Path, out: &Path, timeout: Duration) -> serde_json::Value {
+    let started = Instant::now();
+    let (code, stdout, stderr) = run_loadlab(
+        &[
+            "run".as_ref(),
+            scenario.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "-q".as_ref(),
+        ],
+        timeout,
+    );
+    eprintln!("loadlab run took {:.1?}", started.elapsed());
+    assert_eq!(
+        code, 0,
+        "loadlab run failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    read_result(out)
+}
+
 /// Writes `text` to `dir/scenario.toml` and returns its path.
 pub fn write_scenario(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.toml");
