@@ -6,91 +6,36 @@
 //! tokio's 1 ms timer, so ≈ 490/s). `/limited?ms=2` with one worker would nominally be 500/s
 //! too, but a 2 ms hold lasts about 3 ms, so that target saturates near 330/s.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The two searches share a 2-core machine badly; run them one at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// A child process killed when dropped.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts `loadlab demo-target` on a free loopback port; returns it and its URL.
-fn demo_target(limited_workers: usize) -> (Guard, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
-        .args(["demo-target", "--addr", "127.0.0.1:0"])
-        .args(["--limited-workers", &limited_workers.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the demo target starts");
-    let stdout = child.stdout.take().expect("piped stdout");
-    let guard = Guard(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        if let Some(Ok(line)) = lines.next() {
-            let _ = tx.send(line);
-        }
-        for _ in lines {} // keep draining so it never blocks on a full pipe
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the demo target reports its address within 10 s");
-    let url = line
-        .strip_prefix("listening on ")
-        .expect("`listening on URL`")
-        .trim()
-        .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    (guard, url)
+fn demo_target(limited_workers: usize) -> (support::ChildGuard, String) {
+    support::spawn_demo_target(&["--limited-workers", &limited_workers.to_string()])
 }
 
+/// How a loadlab command ended.
 struct Finished {
-    status: ExitStatus,
+    code: i32,
     stdout: String,
     stderr: String,
     took: Duration,
 }
 
-/// Runs loadlab with `args`, output to files in `dir`, killed after `limit`.
-fn loadlab(dir: &Path, args: &[&str], limit: Duration) -> Finished {
-    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+/// Runs loadlab with `args`, killed (and the test failed) after `limit`.
+fn loadlab(args: &[&str], limit: Duration) -> Finished {
     let start = Instant::now();
-    let mut guard = Guard(
-        Command::new(env!("CARGO_BIN_EXE_loadlab"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&out).unwrap())
-            .stderr(std::fs::File::create(&err).unwrap())
-            .spawn()
-            .expect("loadlab starts"),
-    );
-    let status = loop {
-        if let Some(status) = guard.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < limit,
-            "loadlab did not finish within {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let (code, stdout, stderr) = support::run_loadlab(args, limit);
     Finished {
-        status,
-        stdout: std::fs::read_to_string(out).unwrap(),
-        stderr: std::fs::read_to_string(err).unwrap(),
+        code,
+        stdout,
+        stderr,
         took: start.elapsed(),
     }
 }
@@ -127,7 +72,6 @@ fn finds_the_known_capacity_of_a_concurrency_limited_endpoint() {
     let scenario = scenario(dir.path(), 256, "/limited?ms=50");
     let out = dir.path().join("capacity");
     let run = loadlab(
-        dir.path(),
         &[
             "capacity",
             scenario.to_str().unwrap(),
@@ -147,7 +91,7 @@ fn finds_the_known_capacity_of_a_concurrency_limited_endpoint() {
         Duration::from_secs(120),
     );
     eprintln!("{}{}took {:?}", run.stdout, run.stderr, run.took);
-    assert_eq!(run.status.code(), Some(0), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let result: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("capacity.json")).unwrap()).unwrap();
     let capacity = result["max_rate_meeting_slo"].as_f64().expect("a capacity");
@@ -182,7 +126,6 @@ fn refuses_to_call_its_own_in_flight_cap_the_capacity() {
     let scenario = scenario(dir.path(), 2, "/delay?ms=20");
     let out = dir.path().join("capacity");
     let run = loadlab(
-        dir.path(),
         &[
             "capacity",
             scenario.to_str().unwrap(),
@@ -200,7 +143,7 @@ fn refuses_to_call_its_own_in_flight_cap_the_capacity() {
         Duration::from_secs(60),
     );
     eprintln!("{}{}took {:?}", run.stdout, run.stderr, run.took);
-    assert_eq!(run.status.code(), Some(3), "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
         run.stderr.contains("loadlab was the limit") && run.stderr.contains("max_in_flight"),
         "{}",
@@ -220,11 +163,10 @@ fn bad_input_exits_2() {
     let scenario = scenario(dir.path(), 2, "/fast");
     for slo in ["p99>100ms", "p99<100", "rate<5/s"] {
         let run = loadlab(
-            dir.path(),
             &["capacity", scenario.to_str().unwrap(), "--slo", slo],
             Duration::from_secs(20),
         );
-        assert_eq!(run.status.code(), Some(2), "{slo}: {}", run.stderr);
+        assert_eq!(run.code, 2, "{slo}: {}", run.stderr);
         assert!(run.stderr.contains("--slo"), "{}", run.stderr);
     }
 }

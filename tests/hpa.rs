@@ -2,21 +2,14 @@
 //! breaches the SLO during the step to peak; the recommendation, written back into a copy of
 //! the HPA, does not. The child process is bounded in time and killed on drop.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
+/// How a loadlab command ended.
 struct Finished {
-    status: ExitStatus,
+    code: i32,
     stdout: String,
     stderr: String,
 }
@@ -27,55 +20,32 @@ fn example(file: &str) -> PathBuf {
         .join(file)
 }
 
-/// Runs loadlab with `args`, output to files in `dir`, killed after 60 s.
-fn loadlab(dir: &Path, args: &[&str]) -> Finished {
-    let (out, err) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
-    let start = Instant::now();
-    let mut guard = Guard(
-        Command::new(env!("CARGO_BIN_EXE_loadlab"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&out).unwrap())
-            .stderr(std::fs::File::create(&err).unwrap())
-            .spawn()
-            .expect("loadlab starts"),
-    );
-    let status = loop {
-        if let Some(status) = guard.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "loadlab hpa hung"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+/// Runs loadlab with `args`, killed (and the test failed) after 60 s.
+fn loadlab(args: &[&str]) -> Finished {
+    let (code, stdout, stderr) = support::run_loadlab(args, Duration::from_secs(60));
     Finished {
-        status,
-        stdout: std::fs::read_to_string(out).unwrap(),
-        stderr: std::fs::read_to_string(err).unwrap(),
+        code,
+        stdout,
+        stderr,
     }
 }
 
-fn hpa(dir: &Path, hpa_file: &Path, traffic: &Path, out: &Path) -> Finished {
-    loadlab(
-        dir,
-        &[
-            "hpa",
-            "--hpa",
-            hpa_file.to_str().unwrap(),
-            "--deployment",
-            example("deployment.yaml").to_str().unwrap(),
-            "--from",
-            example("").to_str().unwrap(),
-            "--traffic",
-            traffic.to_str().unwrap(),
-            "--slo",
-            "p99<100ms",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
+fn hpa(hpa_file: &Path, traffic: &Path, out: &Path) -> Finished {
+    loadlab(&[
+        "hpa",
+        "--hpa",
+        hpa_file.to_str().unwrap(),
+        "--deployment",
+        example("deployment.yaml").to_str().unwrap(),
+        "--from",
+        example("").to_str().unwrap(),
+        "--traffic",
+        traffic.to_str().unwrap(),
+        "--slo",
+        "p99<100ms",
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 fn report(out: &Path) -> serde_json::Value {
@@ -86,19 +56,9 @@ fn report(out: &Path) -> serde_json::Value {
 fn the_example_breaches_and_the_recommendation_fixes_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("given");
-    let run = hpa(
-        dir.path(),
-        &example("hpa.yaml"),
-        &example("peak.toml"),
-        &out,
-    );
+    let run = hpa(&example("hpa.yaml"), &example("peak.toml"), &out);
     eprintln!("{}{}", run.stdout, run.stderr);
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "a breach exits 1: {}",
-        run.stderr
-    );
+    assert_eq!(run.code, 1, "a breach exits 1: {}", run.stderr);
     assert!(
         run.stdout.contains("Kubernetes v1.35"),
         "names the modelled release"
@@ -142,8 +102,8 @@ fn the_example_breaches_and_the_recommendation_fixes_it() {
     let fixed = dir.path().join("hpa-recommended.yaml");
     std::fs::write(&fixed, text).unwrap();
     let out = dir.path().join("recommended");
-    let run = hpa(dir.path(), &fixed, &example("peak.toml"), &out);
-    assert_eq!(run.status.code(), Some(0), "{}{}", run.stdout, run.stderr);
+    let run = hpa(&fixed, &example("peak.toml"), &out);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let after = report(&out);
     assert!(after["simulation"]["breaches"]
         .as_array()
@@ -165,18 +125,8 @@ fn a_csv_traffic_shape_is_the_same_as_the_scenario() {
     )
     .unwrap();
     let (a, b) = (dir.path().join("csv"), dir.path().join("toml"));
-    assert_eq!(
-        hpa(dir.path(), &example("hpa.yaml"), &csv, &a)
-            .status
-            .code(),
-        Some(1)
-    );
-    assert_eq!(
-        hpa(dir.path(), &example("hpa.yaml"), &example("peak.toml"), &b)
-            .status
-            .code(),
-        Some(1)
-    );
+    assert_eq!(hpa(&example("hpa.yaml"), &csv, &a).code, 1);
+    assert_eq!(hpa(&example("hpa.yaml"), &example("peak.toml"), &b).code, 1);
     assert_eq!(
         report(&a)["simulation"]["breaches"],
         report(&b)["simulation"]["breaches"]
@@ -213,8 +163,8 @@ fn bad_input_exits_2_and_names_what_to_fix() {
         }
         args.extend(["--out".to_string(), out.clone()]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = loadlab(dir.path(), &args);
-        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", run.stderr);
+        let run = loadlab(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
     }
 }
