@@ -4,6 +4,7 @@
 
 use super::schedule::RateCurve;
 use super::shard::Shard;
+use super::stop::STOP_CHECK_NS;
 use super::worker::{Backlog, IdleQueue, Job, Mailbox};
 use crate::scenario::Overload;
 use std::rc::Rc;
@@ -58,12 +59,11 @@ pub async fn pace_arrivals(
 /// The arrival's intended start once it is due (see [`super::arrival_gate`]), or `None` when
 /// the run stops first; the stop is noticed within 100 ms.
 async fn wait_for_arrival(shard: &Shard, planned_ns: u64) -> Option<u64> {
-    const SLICE_NS: u64 = 100_000_000;
     loop {
         if shard.stop.is_stopped() {
             return None;
         }
-        let until = shard.clock.now() + SLICE_NS;
+        let until = shard.clock.now() + STOP_CHECK_NS;
         if let Some(intended) = shard
             .gate
             .wait(&shard.clock, &shard.timer, planned_ns, until)

@@ -3,6 +3,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// The longest an engine thread sleeps without looking at the stop signal.
+pub const STOP_CHECK_NS: u64 = 100_000_000;
+
 #[derive(Debug, Clone, Default)]
 pub struct StopSignal {
     inner: Arc<Inner>,

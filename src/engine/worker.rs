@@ -3,6 +3,7 @@
 
 use super::exchange::ConnSlot;
 use super::shard::Shard;
+use super::stop::STOP_CHECK_NS;
 use super::timer::LocalTimer;
 use crate::metrics::{Outcome, Sample};
 use crate::scenario::RenderContext;
@@ -169,7 +170,6 @@ impl Pace for ClosedPace {
 
 /// Sleeps until `at_ns` in slices, so a stop is noticed within 100 ms. False when stopped.
 pub async fn sleep_unless_stopped(shard: &Shard, timer: &LocalTimer, at_ns: u64) -> bool {
-    const SLICE_NS: u64 = 100_000_000;
     loop {
         if shard.stop.is_stopped() {
             return false;
@@ -178,6 +178,6 @@ pub async fn sleep_unless_stopped(shard: &Shard, timer: &LocalTimer, at_ns: u64)
         if now >= at_ns {
             return true;
         }
-        timer.sleep_until(at_ns.min(now + SLICE_NS)).await;
+        timer.sleep_until(at_ns.min(now + STOP_CHECK_NS)).await;
     }
 }
